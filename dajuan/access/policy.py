@@ -1,0 +1,122 @@
+"""THE permission module (DESIGN §2): every "may this user do X to this object" and every "which
+objects may this user see" is answered here and nowhere else.
+
+`decide` returns a Decision with a reason the UI and API can show; `require` raises NotPermitted;
+`visible_*` return the querysets every list, search, export and figure starts from.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from dajuan.access import scope
+from dajuan.access.actions import Action
+from dajuan.core.errors import NotPermitted
+from dajuan.org.choices import Role
+from dajuan.org.models import Unit
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOW = Decision(True)
+
+
+def deny(reason) -> Decision:
+    return Decision(False, str(reason))
+
+
+def is_admin(user) -> bool:
+    return scope.has_role(user, Role.ADMIN)
+
+
+# --- rules: one per Action, each a few lines over the named predicates in scope ----------------
+
+
+def _view_unit(user, unit: Unit | None) -> Decision:
+    if scope.is_staff_member(user):
+        return ALLOW
+    return deny(_("Only staff of a unit may see the unit tree."))
+
+
+def _admin_only(user, obj: Any) -> Decision:
+    if is_admin(user):
+        return ALLOW
+    return deny(_("Only a system administrator may do this."))
+
+
+def _view_members(user, unit: Unit) -> Decision:
+    if scope.has_jurisdiction(user) or scope.in_led_subtree(user, unit) or scope.works_in(user, unit):
+        return ALLOW
+    return deny(_("You may see the people of your own unit, or of the units you lead."))
+
+
+def _grant_role(user, unit: Unit) -> Decision:
+    if is_admin(user) or scope.in_led_subtree(user, unit):
+        return ALLOW
+    return deny(_("Only an administrator, or the leader of this unit, may grant roles here."))
+
+
+def _view_audit(user, obj: Any) -> Decision:
+    if scope.has_role(user, Role.ADMIN, Role.SUPERVISOR, Role.INSPECTOR):
+        return ALLOW
+    return deny(_("Only administrators, supervisors and inspectors may read the audit log."))
+
+
+RULES: dict[Action, Callable[[Any, Any], Decision]] = {
+    Action.VIEW_UNIT: _view_unit,
+    Action.MANAGE_UNIT: _admin_only,
+    Action.IMPORT_ORG: _admin_only,
+    Action.VIEW_MEMBERS: _view_members,
+    Action.GRANT_ROLE: _grant_role,
+    Action.MANAGE_CALENDAR: _admin_only,
+    Action.VIEW_AUDIT: _view_audit,
+}
+
+
+def decide(user, action: Action, obj: Any = None) -> Decision:
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return deny(_("Please log in."))
+    return RULES[action](user, obj)
+
+
+def require(user, action: Action, obj: Any = None) -> None:
+    """Raise NotPermitted (403) with the rule's reason unless `decide` allows."""
+    decision = decide(user, action, obj)
+    if not decision:
+        raise NotPermitted(decision.reason)
+
+
+def available_actions(user, obj: Any, actions: list[Action]) -> dict[Action, Decision]:
+    """The decisions a page needs to show enabled buttons, or disabled ones with their reason."""
+    return {action: decide(user, action, obj) for action in actions}
+
+
+# --- scopes -----------------------------------------------------------------------------------
+
+
+def visible_units(user) -> QuerySet[Unit]:
+    """Staff see the whole tree (they must be able to pick any unit to hand work to)."""
+    if decide(user, Action.VIEW_UNIT):
+        return Unit.objects.all()
+    return Unit.objects.none()
+
+
+def visible_people(user) -> QuerySet:
+    """People whose membership lies in a unit the user may see the people of."""
+    User = get_user_model()
+    if not getattr(user, "is_authenticated", False):
+        return User.objects.none()
+    if scope.has_jurisdiction(user):
+        return User.objects.all()
+    return User.objects.filter(memberships__unit__in=scope.unit_scope(user)).distinct()

@@ -1,0 +1,127 @@
+"""Writes to the unit tree and memberships. Every change is checked by access and leaves an AuditEntry.
+
+Invariants: a unit sits only under a parent of an allowed kind (rules.ALLOWED_PARENT_KINDS); a role
+is granted only in a kind of unit that has it (rules.ROLES_BY_UNIT_KIND); the ADMIN role and Django's
+staff/superuser flags move together, so the admin site and the access module agree.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dajuan.access import scope
+from dajuan.access.actions import Action
+from dajuan.access.policy import is_admin, require
+from dajuan.core.audit import audit_record
+from dajuan.core.errors import Conflict, NotPermitted, ValidationFailed
+from dajuan.org import rules
+from dajuan.org.choices import Role, UnitKind
+from dajuan.org.models import Membership, Unit, unit_code_validator
+
+
+def validate_unit_fields(*, code: str, name: str, kind: str) -> None:
+    """Field checks shared by unit_create and the importer; raises ValidationFailed naming the field."""
+    try:
+        unit_code_validator(code)
+    except ValidationError as error:
+        raise ValidationFailed(_("Code “%(code)s”: %(error)s") % {"code": code, "error": error.messages[0]},
+                               field="code") from None
+    if not name.strip():
+        raise ValidationFailed(_("Name is required."), field="name")
+    if len(name) > 100:
+        raise ValidationFailed(_("Name is longer than 100 characters; shorten it."), field="name")
+    if kind not in UnitKind.values:
+        raise ValidationFailed(
+            _("Kind “%(kind)s” does not exist; use one of: %(kinds)s.")
+            % {"kind": kind, "kinds": ", ".join(UnitKind.values)},
+            field="kind",
+        )
+
+
+def check_parent(kind: str, parent_kind: str | None) -> None:
+    if not rules.parent_allowed(kind, parent_kind):
+        allowed = [k or _("(none: the root)") for k in rules.ALLOWED_PARENT_KINDS[UnitKind(kind)]]
+        raise ValidationFailed(
+            _("A unit of kind “%(kind)s” cannot sit under “%(parent)s”; its parent must be: %(allowed)s.")
+            % {"kind": kind, "parent": parent_kind or _("(none: the root)"), "allowed": ", ".join(allowed)},
+            field="parent",
+        )
+
+
+def unit_add(*, code: str, name: str, kind: str, parent: Unit | None) -> Unit:
+    """Create a unit without a permission check or audit: the building block of unit_create and of
+    the importer, which checks and audits once for the whole file."""
+    validate_unit_fields(code=code, name=name, kind=kind)
+    check_parent(kind, parent.kind if parent else None)
+    if Unit.objects.filter(code=code).exists():
+        raise Conflict(_("A unit with code “%(code)s” already exists.") % {"code": code}, field="code")
+    if parent is None:
+        return Unit.add_root(code=code, name=name.strip(), kind=kind)
+    parent.refresh_from_db()  # treebeard needs the parent's current child count
+    return parent.add_child(code=code, name=name.strip(), kind=kind)
+
+
+@transaction.atomic
+def unit_create(*, code: str, name: str, kind: str, parent: Unit | None, by) -> Unit:
+    """Create a unit under `parent` (None: the root district). Raises NotPermitted, ValidationFailed, Conflict."""
+    require(by, Action.MANAGE_UNIT, parent)
+    unit = unit_add(code=code, name=name, kind=kind, parent=parent)
+    audit_record(unit, "unit_created", by=by, after={"code": code, "name": unit.name, "kind": kind,
+                                                      "parent": parent.code if parent else None})
+    return unit
+
+
+def membership_add(*, user, unit: Unit, role: str, title: str = "") -> Membership:
+    """Grant without a permission check or audit (see unit_add). Raises ValidationFailed, Conflict."""
+    if role not in Role.values:
+        raise ValidationFailed(
+            _("Role “%(role)s” does not exist; use one of: %(roles)s.")
+            % {"role": role, "roles": ", ".join(Role.values)},
+            field="role",
+        )
+    if not rules.role_allowed(role, unit.kind):
+        allowed = ", ".join(sorted(rules.ROLES_BY_UNIT_KIND[UnitKind(unit.kind)]))
+        raise ValidationFailed(
+            _("Role “%(role)s” does not exist in a unit of kind “%(kind)s”; roles there: %(allowed)s.")
+            % {"role": role, "kind": unit.kind, "allowed": allowed},
+            field="role",
+        )
+    if Membership.objects.filter(user=user, unit=unit, role=role).exists():
+        raise Conflict(_("%(user)s already holds this role in %(unit)s.") % {"user": user, "unit": unit})
+    membership = Membership.objects.create(user=user, unit=unit, role=role, title=title.strip())
+    if role == Role.ADMIN and not (user.is_staff and user.is_superuser):
+        user.is_staff = user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
+    scope.forget_memberships(user)
+    return membership
+
+
+@transaction.atomic
+def membership_grant(*, user, unit: Unit, role: str, title: str = "", by) -> Membership:
+    """任职: give `user` a role in `unit`. A unit leader may grant only handler and grid-worker roles
+    within the units they lead. Raises NotPermitted, ValidationFailed, Conflict."""
+    require(by, Action.GRANT_ROLE, unit)
+    _require_grantable(by, role)
+    membership = membership_add(user=user, unit=unit, role=role, title=title)
+    audit_record(membership, "role_granted", by=by,
+                 after={"user": user.username, "unit": unit.code, "role": role, "title": membership.title})
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(membership: Membership, *, by) -> None:
+    require(by, Action.GRANT_ROLE, membership.unit)
+    _require_grantable(by, membership.role)
+    user = membership.user
+    audit_record(membership, "role_revoked", by=by,
+                 before={"user": user.username, "unit": membership.unit.code, "role": membership.role})
+    membership.delete()
+    if membership.role == Role.ADMIN and not user.memberships.filter(role=Role.ADMIN).exists():
+        user.is_staff = user.is_superuser = False
+        user.save(update_fields=["is_staff", "is_superuser"])
+    scope.forget_memberships(user)
+
+
+def _require_grantable(by, role: str) -> None:
+    if not is_admin(by) and role not in {Role.HANDLER, Role.GRID_WORKER}:
+        raise NotPermitted(_("A unit leader may grant only the handler and grid-worker roles."))

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from dajuan.org import views
+
+app_name = "org"
+urlpatterns = [
+    path("", views.unit_tree, name="unit-tree"),
+    path("units/<str:code>/", views.unit_detail, name="unit-detail"),
+]

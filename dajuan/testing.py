@@ -1,0 +1,82 @@
+"""The fixed cast every test class shares (STYLE §6.12), built through the real services.
+
+    district 谯城区 (QC)
+    ├── 区营商办 (QC-YSB)   dispatcher 张派单
+    ├── 区督查考核办 (QC-DCB) supervisor 钱督查
+    ├── 区纪委监委 (QC-JW)   inspector 孙纪检
+    ├── 区住建局 (QC-ZJJ)    handler 李承办, unit_leader 王局长
+    ├── 区人社局 (QC-RSJ)    other_handler 赵另办
+    └── 花戏楼街道 (QC-HXL)   town_leader 周主任
+        └── 东关社区 (QC-HXL-DG)
+            └── 东关社区第一网格 (QC-HXL-DG-01)  grid_worker 吴网格
+    district_leader 郑区长 and admin 管理员 sit at the district.
+"""
+
+from django.contrib.auth import get_user_model
+from django.test import TestCase
+
+from dajuan.org.choices import Role, UnitKind
+from dajuan.org.services import membership_add, unit_add
+
+PERSONAS = {
+    # attribute: (username, full name, unit code, role, title)
+    "admin": ("admin", "管理员", "QC", Role.ADMIN, "系统管理员"),
+    "district_leader": ("zheng", "郑区长", "QC", Role.DISTRICT_LEADER, "副区长"),
+    "dispatcher": ("zhang", "张派单", "QC-YSB", Role.DISPATCHER, "派单员"),
+    "supervisor": ("qian", "钱督查", "QC-DCB", Role.SUPERVISOR, "督查员"),
+    "inspector": ("sun", "孙纪检", "QC-JW", Role.INSPECTOR, "纪检监察员"),
+    "handler": ("li", "李承办", "QC-ZJJ", Role.HANDLER, "科员"),
+    "unit_leader": ("wang", "王局长", "QC-ZJJ", Role.UNIT_LEADER, "局长"),
+    "other_handler": ("zhao", "赵另办", "QC-RSJ", Role.HANDLER, "科员"),
+    "town_leader": ("zhou", "周主任", "QC-HXL", Role.UNIT_LEADER, "街道办主任"),
+    "grid_worker": ("wu", "吴网格", "QC-HXL-DG-01", Role.GRID_WORKER, "专职网格员"),
+}
+
+UNITS = [
+    # code, name, kind, parent code
+    ("QC", "谯城区", UnitKind.DISTRICT, None),
+    ("QC-YSB", "区营商办", UnitKind.DEPARTMENT, "QC"),
+    ("QC-DCB", "区督查考核办", UnitKind.DEPARTMENT, "QC"),
+    ("QC-JW", "区纪委监委", UnitKind.DEPARTMENT, "QC"),
+    ("QC-ZJJ", "区住建局", UnitKind.DEPARTMENT, "QC"),
+    ("QC-RSJ", "区人社局", UnitKind.DEPARTMENT, "QC"),
+    ("QC-HXL", "花戏楼街道", UnitKind.TOWN, "QC"),
+    ("QC-HXL-DG", "东关社区", UnitKind.VILLAGE, "QC-HXL"),
+    ("QC-HXL-DG-01", "东关社区第一网格", UnitKind.GRID, "QC-HXL-DG"),
+]
+
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+def build_cast(target) -> None:
+    """Create the units and personas and set them as attributes of `target` (a test class)."""
+    User = get_user_model()
+    target.units = {}
+    for code, name, kind, parent_code in UNITS:
+        parent = target.units[parent_code] if parent_code else None
+        target.units[code] = unit_add(code=code, name=name, kind=kind, parent=parent)
+    target.district = target.units["QC"]
+    target.housing = target.units["QC-ZJJ"]
+    target.labour = target.units["QC-RSJ"]
+    target.town = target.units["QC-HXL"]
+    target.community = target.units["QC-HXL-DG"]
+    target.grid = target.units["QC-HXL-DG-01"]
+    for attr, (username, full_name, unit_code, role, title) in PERSONAS.items():
+        user = User.objects.create_user(username=username, password=PASSWORD, full_name=full_name)
+        membership_add(user=user, unit=target.units[unit_code], role=role, title=title)
+        user.refresh_from_db()
+        setattr(target, attr, user)
+    # A logged-in person with no role anywhere (e.g. an account not yet granted one).
+    target.nobody = User.objects.create_user(username="nobody", password=PASSWORD, full_name="无角色")
+
+
+class DistrictTestCase(TestCase):
+    """A TestCase with the district cast built once per class (setUpTestData)."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        build_cast(cls)
+
+    def fresh(self, user):
+        """The same user re-read, so per-object caches (memberships) start empty."""
+        return get_user_model().objects.get(pk=user.pk)
