@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "dajuan.org",
     "dajuan.access",
     "dajuan.worktime",
+    "dajuan.cases",
     "dajuan.demo",
 ]
 
@@ -222,3 +223,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DAJUAN_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# The loop (cases).
+DAJUAN_ATTACHMENT_MAX_MB = envint("DAJUAN_ATTACHMENT_MAX_MB", 10)
+DAJUAN_ATTACHMENT_MAX_COUNT = envint("DAJUAN_ATTACHMENT_MAX_COUNT", 9)
+# A satisfied evaluation closes the case (销号) at once; off: a dispatcher or supervisor closes it.
+DAJUAN_CLOSE_AFTER_EVALUATION = envbool("DAJUAN_CLOSE_AFTER_EVALUATION", True)

@@ -80,3 +80,44 @@ class DistrictTestCase(TestCase):
     def fresh(self, user):
         """The same user re-read, so per-object caches (memberships) start empty."""
         return get_user_model().objects.get(pk=user.pk)
+
+
+class LoopTestCase(DistrictTestCase):
+    """The cast plus the loop's fixtures: categories with deadline policies, `self.case` dispatched to
+    the housing bureau (住建局) and raised by `self.requester` (an enterprise contact's account), and a
+    `self.confidential_case` only inspectors may see."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        from dajuan.cases import transitions
+        from dajuan.cases.choices import LimitUnit, Priority, RequesterKind, Source
+        from dajuan.cases.models import Category, DeadlinePolicy
+
+        User = get_user_model()
+        cls.requester = User.objects.create_user(username="qiye", password=PASSWORD, full_name="钱企业")
+        cls.building = Category.objects.create(code="JS", name="城乡建设")
+        cls.property_mgmt = Category.objects.create(code="JS-WY", name="物业管理", parent=cls.building,
+                                                    default_lead_unit=cls.housing)
+        cls.jobs = Category.objects.create(code="LD", name="劳动保障", default_lead_unit=cls.labour)
+        for priority, amount, unit in [(Priority.NORMAL, 5, LimitUnit.WORKING_DAYS),
+                                       (Priority.URGENT, 1, LimitUnit.WORKING_DAYS),
+                                       (Priority.CRITICAL, 2, LimitUnit.WORKING_HOURS)]:
+            DeadlinePolicy.objects.create(category=None, priority=priority, reply_limit=amount, limit_unit=unit)
+        cls.case = transitions.register(
+            title="小区电梯长期停运", content="东关小区3号楼电梯停运两周，物业不予维修。", source=Source.HOTLINE,
+            requester_kind=RequesterKind.ENTERPRISE, requester_name="钱企业", requester_phone="13812345678",
+            requester_user=cls.requester, category=cls.property_mgmt, by=cls.dispatcher)
+        transitions.dispatch(cls.case, lead_unit=cls.housing, by=cls.dispatcher)
+        cls.assignment = cls.case.assignments.get()
+        cls.confidential_case = transitions.register(
+            title="反映某干部吃拿卡要", content="企业反映办理许可时被索要好处。", source=Source.DISCIPLINE,
+            requester_kind=RequesterKind.CITIZEN, requester_name="匿名", confidential=True, by=cls.inspector)
+
+    def reload(self, case):
+        from dajuan.cases.models import Case
+
+        return Case.objects.get(pk=case.pk)
+
+    def verbs(self, case) -> list[str]:
+        return list(case.events.order_by("seq").values_list("verb", flat=True))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dajuan.access import scope
 from dajuan.access.actions import Action
+from dajuan.access.case_rules import CASE_RULES, case_scope_q
 from dajuan.core.errors import NotPermitted
 from dajuan.org.choices import Role
 from dajuan.org.models import Unit
@@ -73,6 +74,18 @@ def _view_audit(user, obj: Any) -> Decision:
     return deny(_("Only administrators, supervisors and inspectors may read the audit log."))
 
 
+def _create_api_token(user, owner) -> Decision:
+    if owner is not None and owner.pk == user.pk:
+        return ALLOW
+    return deny(_("You may create API tokens only for your own account."))
+
+
+def _revoke_api_token(user, token) -> Decision:
+    if token.user_id == user.pk or is_admin(user):
+        return ALLOW
+    return deny(_("Only the token's owner or a system administrator may revoke it."))
+
+
 RULES: dict[Action, Callable[[Any, Any], Decision]] = {
     Action.VIEW_UNIT: _view_unit,
     Action.MANAGE_UNIT: _admin_only,
@@ -81,7 +94,20 @@ RULES: dict[Action, Callable[[Any, Any], Decision]] = {
     Action.GRANT_ROLE: _grant_role,
     Action.MANAGE_CALENDAR: _admin_only,
     Action.VIEW_AUDIT: _view_audit,
+    Action.CREATE_API_TOKEN: _create_api_token,
+    Action.REVOKE_API_TOKEN: _revoke_api_token,
 }
+
+
+def _from_pair(rule: Callable[[Any, Any], tuple[bool, str]]) -> Callable[[Any, Any], Decision]:
+    def wrapped(user, obj) -> Decision:
+        allowed, reason = rule(user, obj)
+        return ALLOW if allowed else deny(reason)
+
+    return wrapped
+
+
+RULES.update({action: _from_pair(rule) for action, rule in CASE_RULES.items()})
 
 
 def decide(user, action: Action, obj: Any = None) -> Decision:
@@ -120,3 +146,14 @@ def visible_people(user) -> QuerySet:
     if scope.has_jurisdiction(user):
         return User.objects.all()
     return User.objects.filter(memberships__unit__in=scope.unit_scope(user)).distinct()
+
+
+def visible_cases(user) -> QuerySet:
+    """Every case list, search, export and figure starts here (DESIGN §2): units see the cases they
+    work on (a leader: the subtree's), requesters their own, jurisdiction roles every case but the
+    confidential ones, which only inspectors see."""
+    from dajuan.cases.models import Case
+
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return Case.objects.none()
+    return Case.objects.filter(case_scope_q(user))

@@ -30,8 +30,14 @@ TOWNS = [
     ("SG", "双沟镇"), ("ST", "沙土镇"), ("FH", "淝河镇"), ("LM", "芦庙镇"), ("ZQ", "赵桥乡"),
     ("ZD", "张店乡"),
 ]
-VILLAGE_STEMS = "李庄 王楼 张集 刘寨 陈营 杨湖 赵桥 孙圩 周店 吴庙 徐楼 朱集 马园 胡寨 郭庄 何湾 高庙 林场 罗集 梁圩".split()
-COMMUNITY_STEMS = "东关 西关 南京路 北门 文化 光明 新华 建设 和平 幸福 人民 健康 曹操 汤王 芍花 药都".split()
+VILLAGE_STEMS = (
+    "李庄 王楼 张集 刘寨 陈营 杨湖 赵桥 孙圩 周店 吴庙 "
+    "徐楼 朱集 马园 胡寨 郭庄 何湾 高庙 林场 罗集 梁圩"
+).split()
+COMMUNITY_STEMS = (
+    "东关 西关 南京路 北门 文化 光明 新华 建设 "
+    "和平 幸福 人民 健康 曹操 汤王 芍花 药都"
+).split()
 
 PERSONAS = [
     # username, role, unit code, title, description shown at `make run`

@@ -2,9 +2,17 @@
 
 from dajuan.access import scope
 from dajuan.access.actions import Action
-from dajuan.access.policy import RULES, available_actions, decide, require, visible_people, visible_units
+from dajuan.access.policy import (
+    RULES,
+    available_actions,
+    decide,
+    require,
+    visible_cases,
+    visible_people,
+    visible_units,
+)
 from dajuan.core.errors import NotPermitted
-from dajuan.testing import PERSONAS, DistrictTestCase
+from dajuan.testing import PERSONAS, DistrictTestCase, LoopTestCase
 
 ALL = set(PERSONAS)
 JURISDICTION = {"admin", "district_leader", "dispatcher", "supervisor", "inspector"}
@@ -20,11 +28,45 @@ MATRIX: dict[Action, set[str]] = {
     Action.VIEW_AUDIT: {"admin", "supervisor", "inspector"},
 }
 
+# Checked separately (their object is a person or a token): see ApiTokenRuleTests.
+TOKEN_ACTIONS = {Action.CREATE_API_TOKEN, Action.REVOKE_API_TOKEN}
+
+DISPATCH = {"admin", "dispatcher"}
+LEAD_UNIT = {"handler", "unit_leader"}
+# action: who may, on self.case (dispatched to 住建局, not yet claimed, raised by `requester`).
+CASE_MATRIX: dict[Action, set[str]] = {
+    Action.VIEW_CASE: JURISDICTION | LEAD_UNIT | {"requester"},
+    Action.REGISTER_CASE: ALL,
+    Action.REJECT_CASE: DISPATCH,
+    Action.MERGE_CASE: DISPATCH,
+    Action.DISPATCH_CASE: DISPATCH,
+    Action.CLAIM_ASSIGNMENT: LEAD_UNIT,
+    Action.RETURN_ASSIGNMENT: LEAD_UNIT,
+    Action.REPORT_ASSIST: set(),  # the object is the lead assignment: leads reply, they do not report
+    Action.TRANSFER_CASE: DISPATCH,
+    Action.SUMMON_ASSIST: DISPATCH | LEAD_UNIT,
+    Action.REQUEST_EXTENSION: LEAD_UNIT,
+    Action.DECIDE_EXTENSION: DISPATCH,
+    Action.SUSPEND_CASE: DISPATCH | {"unit_leader"},
+    Action.NOTE_PROGRESS: LEAD_UNIT,
+    Action.REPLY_CASE: LEAD_UNIT,
+    Action.OVERRIDE_ASSIST: DISPATCH | {"unit_leader"},
+    Action.EVALUATE_CASE: {"requester"},
+    Action.RECORD_CALLBACK: {"supervisor"},
+    Action.CLOSE_CASE: DISPATCH | {"supervisor"},
+    Action.REOPEN_CASE: DISPATCH | {"supervisor"},
+    Action.SUPERVISE_CASE: {"supervisor", "district_leader"},
+    Action.COMMENT_CASE: JURISDICTION | LEAD_UNIT,
+    Action.VIEW_REQUESTER_CONTACT: DISPATCH | {"supervisor"} | LEAD_UNIT,
+}
+ASSIGNMENT_ACTIONS = {Action.CLAIM_ASSIGNMENT, Action.RETURN_ASSIGNMENT, Action.REPORT_ASSIST}
+
 
 class AccessMatrixTests(DistrictTestCase):
     def test_every_action_has_a_rule_and_a_matrix_row(self):
         self.assertEqual(set(RULES), set(Action))
-        self.assertEqual(set(MATRIX), set(Action))
+        self.assertEqual(set(MATRIX) | set(CASE_MATRIX) | TOKEN_ACTIONS, set(Action))
+        self.assertFalse(set(MATRIX) & set(CASE_MATRIX))
 
     def test_matrix(self):
         for action, allowed in MATRIX.items():
@@ -46,14 +88,14 @@ class AccessMatrixTests(DistrictTestCase):
 
         self.admin.is_active = False
         for user in (AnonymousUser(), self.admin):
-            for action in Action:
+            for action in MATRIX:
                 with self.subTest(user=user, action=action):
                     self.assertFalse(decide(user, action, self.housing))
 
     def test_available_actions_matches_decide(self):
-        actions = available_actions(self.unit_leader, self.housing, list(Action))
+        actions = available_actions(self.unit_leader, self.housing, list(MATRIX))
         self.assertEqual({a: bool(d) for a, d in actions.items()},
-                         {a: "unit_leader" in MATRIX[a] for a in Action})
+                         {a: "unit_leader" in MATRIX[a] for a in MATRIX})
 
 
 class LeaderSubtreeTests(DistrictTestCase):
@@ -98,5 +140,66 @@ class ScopeTests(DistrictTestCase):
     def test_memberships_are_loaded_once_per_user_object(self):
         user = self.fresh(self.town_leader)
         with self.assertNumQueries(1):
-            for action in Action:
+            for action in MATRIX:
                 decide(user, action, self.grid)
+
+
+class CaseMatrixTests(LoopTestCase):
+    def test_case_matrix(self):
+        from dajuan.cases.models import Case
+
+        case = Case.objects.prefetch_related("assignments__unit").get(pk=self.case.pk)
+        assignment = case.assignments.get()
+        for action, allowed in CASE_MATRIX.items():
+            obj = assignment if action in ASSIGNMENT_ACTIONS else None if action == Action.REGISTER_CASE else case
+            for persona in [*PERSONAS, "nobody", "requester"]:
+                with self.subTest(action=action, persona=persona):
+                    decision = decide(self.fresh(getattr(self, persona)), action, obj)
+                    self.assertIs(bool(decision), persona in allowed)
+                    if not decision:
+                        self.assertTrue(decision.reason, "a refusal must say why")
+
+    def test_confidential_case_is_for_inspectors_only(self):
+        for persona in [*PERSONAS, "requester"]:
+            with self.subTest(persona=persona):
+                user = self.fresh(getattr(self, persona))
+                expected = persona == "inspector"
+                self.assertIs(bool(decide(user, Action.VIEW_CASE, self.confidential_case)), expected)
+                self.assertIs(visible_cases(user).filter(pk=self.confidential_case.pk).exists(), expected)
+
+    def test_visible_cases_agrees_with_the_view_rule(self):
+        """A case is listed for exactly the users allowed to view it."""
+        from dajuan.cases.models import Case
+
+        cases = list(Case.objects.prefetch_related("assignments__unit"))
+        for persona in [*PERSONAS, "nobody", "requester"]:
+            user = self.fresh(getattr(self, persona))
+            listed = set(visible_cases(user).values_list("pk", flat=True))
+            for case in cases:
+                with self.subTest(persona=persona, case=case.number):
+                    self.assertIs(case.pk in listed, bool(decide(user, Action.VIEW_CASE, case)))
+
+    def test_town_leader_sees_cases_of_the_grid_below(self):
+        from dajuan.cases import transitions
+        from dajuan.cases.choices import RequesterKind, Source
+
+        case = transitions.register(title="路灯不亮", content="东关路路灯损坏。", source=Source.GRID,
+                                    requester_kind=RequesterKind.INTERNAL, requester_unit=self.grid,
+                                    category=self.building, by=self.grid_worker)
+        transitions.dispatch(case, lead_unit=self.grid, by=self.dispatcher)
+        self.assertTrue(visible_cases(self.fresh(self.town_leader)).filter(pk=case.pk).exists())
+        self.assertTrue(visible_cases(self.fresh(self.grid_worker)).filter(pk=case.pk).exists())
+        self.assertFalse(visible_cases(self.fresh(self.handler)).filter(pk=case.pk).exists())
+
+
+class ApiTokenRuleTests(DistrictTestCase):
+    def test_tokens_are_created_for_oneself_and_revoked_by_owner_or_admin(self):
+        from dajuan.accounts.services import api_token_create
+
+        token, _secret = api_token_create(user=self.handler, name="对接", by=self.handler)
+        for persona in [*PERSONAS, "nobody"]:
+            user = self.fresh(getattr(self, persona))
+            with self.subTest(persona=persona):
+                self.assertTrue(decide(user, Action.CREATE_API_TOKEN, user))
+                self.assertIs(bool(decide(user, Action.CREATE_API_TOKEN, self.handler)), persona == "handler")
+                self.assertIs(bool(decide(user, Action.REVOKE_API_TOKEN, token)), persona in {"handler", "admin"})

@@ -14,7 +14,7 @@ from django.test import SimpleTestCase
 def entries(po_file: Path) -> dict[str, str]:
     """msgid → msgstr of a .po file (enough of the format for makemessages' own output)."""
     result, msgid, msgstr, current = {}, None, None, None
-    for line in po_file.read_text(encoding="utf-8").splitlines() + [""]:
+    for line in [*po_file.read_text(encoding="utf-8").splitlines(), ""]:
         if line.startswith("msgid "):
             msgid, msgstr, current = line[7:-1], None, "id"
         elif line.startswith(("msgstr ", "msgstr[0] ")):

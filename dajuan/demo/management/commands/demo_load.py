@@ -27,7 +27,7 @@ class Command(BaseCommand):
                 os.chmod(logins_file, 0o600)
                 for username, password, description in ctx.logins:
                     out.write(f"{username}\t{password}\t{description}\n")
-            self.stdout.write(self.style.SUCCESS("Demo log-ins (shown once; also in %s):" % logins_file))
+            self.stdout.write(self.style.SUCCESS(f"Demo log-ins (shown once; also in {logins_file}):"))
             for username, password, description in ctx.logins:
                 self.stdout.write(f"  {username:<12} {password:<18} {description}")
         elif logins_file.exists():

@@ -1,0 +1,185 @@
+"""Rules for the actions of the loop, and the case scope (DESIGN §2). Part of the access module:
+policy.RULES includes CASE_RULES, and policy.visible_cases is built from `case_scope_q`.
+
+Each rule returns (allowed, reason); policy wraps it in a Decision. Objects: case-level actions
+receive the Case; CLAIM, RETURN and REPORT_ASSIST receive the Assignment
+the actor works on. Rules look at the case's prefetched assignments only (no query per rule when the
+caller used `prefetch_related("assignments")`).
+"""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dajuan.access import scope
+from dajuan.access.actions import Action
+from dajuan.org.choices import Role
+
+
+def handles(user, unit) -> bool:
+    """The user works cases of `unit`: its handler, leader or grid worker, or leader of a unit above it."""
+    for m in scope.memberships_of(user):
+        if m.unit_id == unit.pk and m.role in (Role.HANDLER, Role.UNIT_LEADER, Role.GRID_WORKER):
+            return True
+    return scope.in_led_subtree(user, unit)
+
+
+def leads(user, unit) -> bool:
+    return scope.in_led_subtree(user, unit)
+
+
+def _live(case):
+    return [a for a in case.assignments.all() if a.status in ("pending", "claimed")]
+
+
+def lead_assignment(case):
+    return next((a for a in _live(case) if a.role == "lead"), None)
+
+
+def is_requester(user, case) -> bool:
+    return case.requester_user_id is not None and case.requester_user_id == user.pk
+
+
+def can_see(user, case) -> bool:
+    if case.confidential:
+        return scope.has_role(user, Role.INSPECTOR)
+    if scope.has_jurisdiction(user) or is_requester(user, case):
+        return True
+    return any(handles(user, a.unit) for a in case.assignments.all())
+
+
+def case_scope_q(user, prefix: str = "") -> Q:
+    """The Q over cases matching `can_see`: the one definition the list scope and the rule share."""
+    p = prefix
+    inspector = scope.has_role(user, Role.INSPECTOR)
+    not_confidential = Q(**{f"{p}confidential": False})
+    if scope.has_jurisdiction(user):
+        return Q() if inspector else not_confidential
+    own = Q(**{f"{p}requester_user": user.pk})
+    units = scope.unit_scope(user).values("pk")
+    worked = Q(**{f"{p}pk__in": _assignment_cases(units)})
+    visible = not_confidential & (own | worked)
+    return visible | Q(**{f"{p}confidential": True}) if inspector else visible
+
+
+def _assignment_cases(units):
+    from dajuan.cases.models import Assignment
+
+    return Assignment.objects.filter(unit__in=units).values("case_id")
+
+
+def _view(user, case):
+    return can_see(user, case), _("You may not see this case.")
+
+
+def _staff_register(user, obj):
+    return scope.is_staff_member(user), _("Only staff of a unit may register cases.")
+
+
+def _dispatcher(user, case):
+    ok = scope.has_role(user, Role.DISPATCHER, Role.ADMIN) and can_see(user, case)
+    return ok, _("Only a dispatcher may do this.")
+
+
+def _handles_assignment(user, assignment):
+    ok = handles(user, assignment.unit) and can_see(user, assignment.case)
+    return ok, _("Only the handlers and leaders of %(unit)s may do this.") % {"unit": assignment.unit}
+
+
+def _handles_lead_assignment(user, assignment):
+    if assignment.role != "lead":
+        return False, _("Only the lead unit may return a case; an assisting unit reports its input instead.")
+    return _handles_assignment(user, assignment)
+
+
+def _handles_assist_assignment(user, assignment):
+    if assignment.role != "assist":
+        return False, _("Only an assisting unit reports input; the lead unit replies.")
+    return _handles_assignment(user, assignment)
+
+
+def _lead_unit_handler(user, case):
+    lead = lead_assignment(case)
+    ok = lead is not None and handles(user, lead.unit) and can_see(user, case)
+    return ok, _("Only the handlers and leaders of the lead unit may do this.")
+
+
+def _dispatcher_or_lead_handler(user, case):
+    ok, _reason = _dispatcher(user, case)
+    if ok:
+        return True, ""
+    ok, _reason = _lead_unit_handler(user, case)
+    return ok, _("Only a dispatcher or the lead unit may do this.")
+
+
+def _dispatcher_or_lead_leader(user, case):
+    if _dispatcher(user, case)[0]:
+        return True, ""
+    lead = lead_assignment(case)
+    ok = lead is not None and leads(user, lead.unit)
+    return ok, _("Only a dispatcher or the lead unit's leader may do this.")
+
+
+def _any_live_handler(user, case):
+    ok = can_see(user, case) and any(handles(user, a.unit) for a in _live(case))
+    return ok, _("Only units working on this case may note progress.")
+
+
+def _requester(user, case):
+    return is_requester(user, case), _("Only the person who raised this case may evaluate it.")
+
+
+def _supervisor(user, case):
+    ok = scope.has_role(user, Role.SUPERVISOR) and can_see(user, case)
+    return ok, _("Only a supervisor may do this.")
+
+
+def _dispatcher_or_supervisor(user, case):
+    ok = scope.has_role(user, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN) and can_see(user, case)
+    return ok, _("Only a dispatcher or a supervisor may do this.")
+
+
+def _supervise(user, case):
+    ok = scope.has_role(user, Role.SUPERVISOR, Role.DISTRICT_LEADER) and can_see(user, case)
+    return ok, _("Only a supervisor or a district leader may supervise a case.")
+
+
+def _comment(user, case):
+    ok = scope.is_staff_member(user) and can_see(user, case)
+    return ok, _("Only staff who can see this case may comment on it.")
+
+
+def _requester_contact(user, case):
+    if case.confidential:
+        return scope.has_role(user, Role.INSPECTOR), _("Only inspectors see this requester.")
+    if scope.has_role(user, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN):
+        return True, ""
+    lead = lead_assignment(case)
+    ok = lead is not None and handles(user, lead.unit)
+    return ok, _("Only dispatchers, supervisors and the lead unit see the requester's phone number.")
+
+
+CASE_RULES = {
+    Action.VIEW_CASE: _view,
+    Action.REGISTER_CASE: _staff_register,
+    Action.REJECT_CASE: _dispatcher,
+    Action.MERGE_CASE: _dispatcher,
+    Action.DISPATCH_CASE: _dispatcher,
+    Action.CLAIM_ASSIGNMENT: _handles_assignment,
+    Action.RETURN_ASSIGNMENT: _handles_lead_assignment,
+    Action.REPORT_ASSIST: _handles_assist_assignment,
+    Action.TRANSFER_CASE: _dispatcher,
+    Action.SUMMON_ASSIST: _dispatcher_or_lead_handler,
+    Action.REQUEST_EXTENSION: _lead_unit_handler,
+    Action.DECIDE_EXTENSION: _dispatcher,
+    Action.SUSPEND_CASE: _dispatcher_or_lead_leader,
+    Action.NOTE_PROGRESS: _any_live_handler,
+    Action.REPLY_CASE: _lead_unit_handler,
+    Action.OVERRIDE_ASSIST: _dispatcher_or_lead_leader,
+    Action.EVALUATE_CASE: _requester,
+    Action.RECORD_CALLBACK: _supervisor,
+    Action.CLOSE_CASE: _dispatcher_or_supervisor,
+    Action.REOPEN_CASE: _dispatcher_or_supervisor,
+    Action.SUPERVISE_CASE: _supervise,
+    Action.COMMENT_CASE: _comment,
+    Action.VIEW_REQUESTER_CONTACT: _requester_contact,
+}
