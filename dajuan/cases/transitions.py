@@ -491,7 +491,8 @@ def close(case: Case, *, note: str = "", by, at: datetime | None = None) -> Case
 
 def _close(case: Case, *, by, at: datetime, note: str) -> None:
     kind = ClosureKind.EVALUATED if case.status == CaseStatus.EVALUATED else ClosureKind.UNEVALUATED
-    ledger.record(case, Verb.CLOSED, by=by, at=at, payload={"closure": kind, "note": note},
+    ledger.record(case, Verb.CLOSED, by=by, at=at,
+                  payload={"closure": kind, "note": note, "unit": case.lead_unit.code if case.lead_unit else None},
                   changes={"status": CaseStatus.CLOSED, "closed_at": at, "closure_kind": kind})
 
 
