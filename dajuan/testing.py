@@ -13,6 +13,7 @@
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.test import TestCase
 
 from dajuan.org.choices import Role, UnitKind
@@ -46,6 +47,15 @@ UNITS = [
 ]
 
 PASSWORD = "correct-horse-battery-staple-42"
+_password_hash: list[str] = []
+
+
+def password_hash() -> str:
+    """PASSWORD hashed once per process with the real (argon2) hasher, shared by the cast: hashing it
+    for every persona of every test class would cost seconds per class."""
+    if not _password_hash:
+        _password_hash.append(make_password(PASSWORD))
+    return _password_hash[0]
 
 
 def build_cast(target) -> None:
@@ -62,12 +72,16 @@ def build_cast(target) -> None:
     target.community = target.units["QC-HXL-DG"]
     target.grid = target.units["QC-HXL-DG-01"]
     for attr, (username, full_name, unit_code, role, title) in PERSONAS.items():
-        user = User.objects.create_user(username=username, password=PASSWORD, full_name=full_name)
+        user = User.objects.create_user(username=username, password=None, full_name=full_name)
+        user.password = password_hash()
+        user.save(update_fields=["password"])
         membership_add(user=user, unit=target.units[unit_code], role=role, title=title)
         user.refresh_from_db()
         setattr(target, attr, user)
     # A logged-in person with no role anywhere (e.g. an account not yet granted one).
-    target.nobody = User.objects.create_user(username="nobody", password=PASSWORD, full_name="无角色")
+    target.nobody = User.objects.create_user(username="nobody", password=None, full_name="无角色")
+    target.nobody.password = password_hash()
+    target.nobody.save(update_fields=["password"])
 
 
 class DistrictTestCase(TestCase):
@@ -95,7 +109,9 @@ class LoopTestCase(DistrictTestCase):
         from dajuan.cases.models import Category, DeadlinePolicy
 
         User = get_user_model()
-        cls.requester = User.objects.create_user(username="qiye", password=PASSWORD, full_name="钱企业")
+        cls.requester = User.objects.create_user(username="qiye", password=None, full_name="钱企业")
+        cls.requester.password = password_hash()
+        cls.requester.save(update_fields=["password"])
         cls.building = Category.objects.create(code="JS", name="城乡建设")
         cls.property_mgmt = Category.objects.create(code="JS-WY", name="物业管理", parent=cls.building,
                                                     default_lead_unit=cls.housing)
