@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
@@ -56,3 +58,10 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def is_expired(self, at: datetime) -> bool:
+        return self.expires_at is not None and self.expires_at <= at
+
+    def is_usable(self, at: datetime) -> bool:
+        """Neither revoked nor expired at `at` (the owner's being active is checked separately)."""
+        return self.revoked_at is None and not self.is_expired(at)

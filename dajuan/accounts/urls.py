@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from dajuan.accounts import views
@@ -6,6 +5,12 @@ from dajuan.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/verify/", views.login_verify, name="login-verify"),
+    path("logout/", views.logout_view, name="logout"),
     path("security/", views.security, name="security"),
+    path("security/two-factor/start/", views.totp_start, name="totp-start"),
+    path("security/two-factor/confirm/", views.totp_confirm, name="totp-confirm"),
+    path("security/two-factor/disable/", views.totp_disable, name="totp-disable"),
+    path("security/tokens/create/", views.token_create, name="token-create"),
+    path("security/tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
 ]
