@@ -178,7 +178,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 # Front-end libraries copied from node_modules by `make assets` (never committed).
-STATICFILES_DIRS = [VAR_DIR / "vendor"]
+STATICFILES_DIRS = [("vendor", VAR_DIR / "vendor")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
