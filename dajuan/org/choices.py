@@ -25,4 +25,6 @@ class Role(models.TextChoices):
 
 
 # Roles whose holders see and act across the whole jurisdiction rather than their own unit.
-JURISDICTION_ROLES = frozenset({Role.ADMIN, Role.DISPATCHER, Role.SUPERVISOR, Role.DISTRICT_LEADER, Role.INSPECTOR})
+JURISDICTION_ROLES = frozenset(
+    {Role.ADMIN, Role.DISPATCHER, Role.SUPERVISOR, Role.DISTRICT_LEADER, Role.INSPECTOR}
+)

@@ -5,6 +5,7 @@ is granted only in a kind of unit that has it (rules.ROLES_BY_UNIT_KIND); the AD
 staff/superuser flags move together, so the admin site and the access module agree.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -56,19 +57,49 @@ def unit_add(*, code: str, name: str, kind: str, parent: Unit | None) -> Unit:
     if Unit.objects.filter(code=code).exists():
         raise Conflict(_("A unit with code “%(code)s” already exists.") % {"code": code}, field="code")
     if parent is None:
-        return Unit.add_root(code=code, name=name.strip(), kind=kind)
+        return Unit.objects.add_root({"code": code, "name": name.strip(), "kind": kind})
     parent.refresh_from_db()  # treebeard needs the parent's current child count
-    return parent.add_child(code=code, name=name.strip(), kind=kind)
+    return Unit.objects.add_child(parent, {"code": code, "name": name.strip(), "kind": kind})
+
+
+def unit_update_name(unit: Unit, *, name: str) -> Unit:
+    """Rename without a permission check or audit (see unit_add). Raises ValidationFailed."""
+    validate_unit_fields(code=unit.code, name=name, kind=unit.kind)
+    unit.name = name.strip()
+    unit.save(update_fields=["name"])
+    return unit
 
 
 @transaction.atomic
 def unit_create(*, code: str, name: str, kind: str, parent: Unit | None, by) -> Unit:
-    """Create a unit under `parent` (None: the root district). Raises NotPermitted, ValidationFailed, Conflict."""
+    """Create a unit under `parent` (None: the root district).
+    Raises NotPermitted, ValidationFailed, Conflict."""
     require(by, Action.MANAGE_UNIT, parent)
     unit = unit_add(code=code, name=name, kind=kind, parent=parent)
     audit_record(unit, "unit_created", by=by, after={"code": code, "name": unit.name, "kind": kind,
                                                       "parent": parent.code if parent else None})
     return unit
+
+
+def person_add(*, username: str, full_name: str, phone: str = "", email: str = ""):
+    """Create a login account with an unusable password (an administrator sets a password later),
+    without a permission check or audit: the importer's building block. Raises ValidationFailed,
+    Conflict."""
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        raise Conflict(_("A user with username “%(username)s” already exists.") % {"username": username},
+                       field="username")
+    user = User(username=username, full_name=full_name.strip(), phone=phone.strip(), email=email.strip())
+    user.set_unusable_password()
+    try:
+        user.full_clean(validate_unique=False)
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise ValidationFailed(
+            _("%(field)s: %(error)s") % {"field": field, "error": " ".join(messages)}, field=field
+        ) from None
+    user.save()
+    return user
 
 
 def membership_add(*, user, unit: Unit, role: str, title: str = "") -> Membership:
