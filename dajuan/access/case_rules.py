@@ -149,12 +149,12 @@ def _comment(user, case):
 
 
 def _requester_contact(user, case):
+    """Also used row by row in lists: with `lead_unit` selected it costs no query."""
     if case.confidential:
         return scope.has_role(user, Role.INSPECTOR), _("Only inspectors see this requester.")
-    if scope.has_role(user, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN):
+    if scope.has_role(user, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN) or is_requester(user, case):
         return True, ""
-    lead = lead_assignment(case)
-    ok = lead is not None and handles(user, lead.unit)
+    ok = case.lead_unit_id is not None and handles(user, case.lead_unit)
     return ok, _("Only dispatchers, supervisors and the lead unit see the requester's phone number.")
 
 

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 
 from dajuan.cases.errors import StaleCase
 from dajuan.cases.models import GENESIS_HASH, Case, Event
+from dajuan.cases.signals import event_recorded
 from dajuan.core.canonical import canonical_json, chain_hash
 
 
@@ -41,6 +42,7 @@ def record(case: Case, verb: str, *, by, at: datetime, changes: dict | None = No
     for field, value in changes.items():
         setattr(case, field, value)
     case.version = seq
+    event_recorded.send(sender=Event, event=event, case=case)
     return event
 
 

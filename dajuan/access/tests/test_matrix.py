@@ -57,7 +57,7 @@ CASE_MATRIX: dict[Action, set[str]] = {
     Action.REOPEN_CASE: DISPATCH | {"supervisor"},
     Action.SUPERVISE_CASE: {"supervisor", "district_leader"},
     Action.COMMENT_CASE: JURISDICTION | LEAD_UNIT,
-    Action.VIEW_REQUESTER_CONTACT: DISPATCH | {"supervisor"} | LEAD_UNIT,
+    Action.VIEW_REQUESTER_CONTACT: DISPATCH | {"supervisor", "requester"} | LEAD_UNIT,  # the requester: their own
 }
 ASSIGNMENT_ACTIONS = {Action.CLAIM_ASSIGNMENT, Action.RETURN_ASSIGNMENT, Action.REPORT_ASSIST}
 

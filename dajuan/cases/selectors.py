@@ -1,0 +1,141 @@
+"""Reads of cases for lists, searches, exports and the API: always scoped by access.visible_cases, with
+phone numbers masked row by row through the one access rule (VIEW_REQUESTER_CONTACT).
+
+Pagination is by keyset (registered_at, id) rather than OFFSET, so page 1,000 costs what page 1 does.
+"""
+
+import base64
+import binascii
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from dajuan.access.actions import Action
+from dajuan.access.policy import decide, visible_cases
+from dajuan.cases.choices import OPEN_STATUSES
+from dajuan.cases.errors import CaseInvalid
+from dajuan.cases.models import Case, Category
+from dajuan.core.masking import mask_phone
+from dajuan.org.models import Unit
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """What a case list can be narrowed by. Empty means "no filter" for every field."""
+
+    statuses: tuple[str, ...] = ()
+    category: Category | None = None  # and its sub-categories
+    lead_unit: Unit | None = None  # and the units under it
+    sources: tuple[str, ...] = ()
+    priorities: tuple[str, ...] = ()
+    registered_from: date | None = None  # inclusive, local dates
+    registered_to: date | None = None  # inclusive
+    overdue: bool | None = None
+    min_supervision_level: int | None = None
+    satisfaction: str = ""
+    text: str = ""  # number, title or content; plain substring, so Chinese works on every database
+
+
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def case_list(user, filters: CaseFilters | None = None, *, at: datetime | None = None) -> QuerySet[Case]:
+    """Cases `user` may see that match `filters`, newest first, with what a list row shows selected."""
+    f = filters or CaseFilters()
+    qs = visible_cases(user).select_related("category", "lead_unit")
+    if f.statuses:
+        qs = qs.filter(status__in=f.statuses)
+    if f.category is not None:
+        c = f.category
+        qs = qs.filter(Q(category=c) | Q(category__parent=c) | Q(category__parent__parent=c))
+    if f.lead_unit is not None:
+        qs = qs.filter(lead_unit__path__startswith=f.lead_unit.path)
+    if f.sources:
+        qs = qs.filter(source__in=f.sources)
+    if f.priorities:
+        qs = qs.filter(priority__in=f.priorities)
+    if f.registered_from:
+        qs = qs.filter(registered_at__gte=_local_midnight(f.registered_from))
+    if f.registered_to:
+        qs = qs.filter(registered_at__lt=_local_midnight(f.registered_to + timedelta(days=1)))
+    if f.overdue is not None:
+        overdue = Q(status__in=OPEN_STATUSES, reply_due__lt=at or timezone.now(), suspended_at=None)
+        qs = qs.filter(overdue) if f.overdue else qs.exclude(overdue)
+    if f.min_supervision_level:
+        qs = qs.filter(supervision_level__gte=f.min_supervision_level)
+    if f.satisfaction:
+        qs = qs.filter(satisfaction=f.satisfaction)
+    if text := f.text.strip():
+        qs = qs.filter(Q(number=text) | Q(title__icontains=text) | Q(content__icontains=text))
+    return qs.order_by("-registered_at", "-pk")
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One row of a list or export: the case and the requester's phone as this user may see it."""
+
+    case: Case
+    requester_phone: str
+    phone_masked: bool
+
+
+def requester_phone_for(user, case: Case) -> tuple[str, bool]:
+    """(phone as `user` may see it, whether it was masked). No query when lead_unit is selected."""
+    if not case.requester_phone or decide(user, Action.VIEW_REQUESTER_CONTACT, case):
+        return case.requester_phone, False
+    return mask_phone(case.requester_phone), True
+
+
+def rows_for(user, cases) -> list[CaseRow]:
+    rows = []
+    for case in cases:
+        phone, masked = requester_phone_for(user, case)
+        rows.append(CaseRow(case=case, requester_phone=phone, phone_masked=masked))
+    return rows
+
+
+@dataclass(frozen=True)
+class CasePage:
+    rows: list[CaseRow]
+    next_cursor: str | None = None
+    has_more: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def encode_cursor(case: Case) -> str:
+    raw = f"{case.registered_at.isoformat()}|{case.pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """Raises CaseInvalid(field="cursor") for anything that is not a cursor this module made."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, pk = raw.split("|")
+        registered_at = parse_datetime(stamp)
+        if registered_at is None:
+            raise ValueError(stamp)
+        return registered_at, int(pk)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise CaseInvalid(_("The cursor is not valid; start again from the first page."), field="cursor") from exc
+
+
+def case_page(user, filters: CaseFilters | None = None, *, after: str | None = None, limit: int = 50,
+              at: datetime | None = None) -> CasePage:
+    """One page of `case_list` after the cursor `after` (None: the first page)."""
+    if not 1 <= limit <= 500:
+        raise CaseInvalid(_("Ask for between 1 and 500 rows per page."), field="limit")
+    qs = case_list(user, filters, at=at)
+    if after:
+        registered_at, pk = decode_cursor(after)
+        qs = qs.filter(Q(registered_at__lt=registered_at) | Q(registered_at=registered_at, pk__lt=pk))
+    cases = list(qs[: limit + 1])
+    has_more = len(cases) > limit
+    cases = cases[:limit]
+    return CasePage(rows=rows_for(user, cases), next_cursor=encode_cursor(cases[-1]) if has_more else None,
+                    has_more=has_more)
