@@ -97,6 +97,15 @@ class ClosureKind(models.TextChoices):
     ADMINISTRATIVE = "administrative", _("Closed administratively")  # e.g. rejected, merged
 
 
+class ReopenCause(models.TextChoices):
+    """Why a case was reopened (重办), kept in the REOPENED event so figures can tell them apart."""
+
+    UNSATISFIED = "unsatisfied", _("The requester was not satisfied")
+    SPOT_CHECK = "spot_check", _("A spot-check callback disputed the resolution")  # 抽查回访
+    SUPERVISION = "supervision", _("Supervision found the problem unresolved")  # 督查/暗访
+    OTHER = "other", _("Other")
+
+
 class SupervisionLevel(models.IntegerChoices):
     NONE = 0, _("None")
     REMINDED = 1, _("Reminded")  # 催办

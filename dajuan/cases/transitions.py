@@ -27,6 +27,7 @@ from dajuan.cases.choices import (
     ClosureKind,
     EvaluationSource,
     Priority,
+    ReopenCause,
     Satisfaction,
     SupervisionLevel,
     Verb,
@@ -474,7 +475,7 @@ def evaluate(case: Case, *, satisfaction: str, comment: str = "", by, source: st
         "unit": case.lead_unit.code if case.lead_unit else None},
         changes={"status": CaseStatus.EVALUATED, "satisfaction": satisfaction, "evaluation_source": source})
     if satisfaction not in SATISFIED_VALUES:
-        _reopen(case, reason=_("The requester was not satisfied."), by=by, at=at)
+        _reopen(case, reason=_("The requester was not satisfied."), cause=ReopenCause.UNSATISFIED, by=by, at=at)
     elif getattr(settings, "DAJUAN_CLOSE_AFTER_EVALUATION", True):
         _close(case, by=by, at=at, note="")
     return case
@@ -497,21 +498,23 @@ def _close(case: Case, *, by, at: datetime, note: str) -> None:
 
 
 @transaction.atomic(durable=True)
-def reopen(case: Case, *, reason: str, by, at: datetime | None = None) -> Case:
-    """重办: back to the lead unit with new deadlines (e.g. a failed spot check)."""
+def reopen(case: Case, *, reason: str, cause: str = ReopenCause.OTHER, by, at: datetime | None = None) -> Case:
+    """重办: back to the lead unit with new deadlines, e.g. after a failed spot check (cause SPOT_CHECK)."""
     require(by, Action.REOPEN_CASE, case)
     ensure_allowed(case, Verb.REOPENED)
-    _reopen(case, reason=validation.required_text(reason, "reason"), by=by, at=_now(at))
+    if cause not in ReopenCause.values:
+        raise CaseInvalid(_("Unknown reason for reopening."), field="cause")
+    _reopen(case, reason=validation.required_text(reason, "reason"), cause=cause, by=by, at=_now(at))
     return case
 
 
-def _reopen(case: Case, *, reason: str, by, at: datetime) -> None:
+def _reopen(case: Case, *, reason: str, cause: str, by, at: datetime) -> None:
     if case.lead_unit is None:
         raise Conflict(_("Case %(number)s has no lead unit to reopen it for.") % {"number": case.number})
     case.reopen_count += 1
     lead = _new_assignment(case, case.lead_unit, AssignmentRole.LEAD, at=at, calendar=WorkCalendar.current())
     ledger.record(case, Verb.REOPENED, by=by, at=at, payload={
-        "reason": reason, "round": case.reopen_count, "lead": _deadline_payload(lead),
+        "reason": reason, "cause": cause, "round": case.reopen_count, "lead": _deadline_payload(lead),
         "was": case.status, "unit": case.lead_unit.code},
         changes={"status": CaseStatus.DISPATCHED, "reopen_count": case.reopen_count, "claim_due": lead.claim_due,
                  "reply_due": lead.reply_due, "replied_at": None, "closed_at": None, "satisfaction": "",
