@@ -229,3 +229,5 @@ DAJUAN_ATTACHMENT_MAX_MB = envint("DAJUAN_ATTACHMENT_MAX_MB", 10)
 DAJUAN_ATTACHMENT_MAX_COUNT = envint("DAJUAN_ATTACHMENT_MAX_COUNT", 9)
 # A satisfied evaluation closes the case (销号) at once; off: a dispatcher or supervisor closes it.
 DAJUAN_CLOSE_AFTER_EVALUATION = envbool("DAJUAN_CLOSE_AFTER_EVALUATION", True)
+# How many cases `demo_load` replays into the demo district (about a year of history).
+DAJUAN_DEMO_CASES = envint("DAJUAN_DEMO_CASES", 420)

@@ -43,6 +43,13 @@ from dajuan.worktime.deadlines import add_working_days, claim_due, shift_for_pau
 LIVE = (AssignmentStatus.PENDING, AssignmentStatus.CLAIMED)
 
 
+def _reload(obj, case: Case) -> None:
+    """Re-read an assignment or extension request after a write, keeping the caller's case object: its
+    `version` is the lock the next transition checks (refresh_from_db would drop the cached relation)."""
+    obj.refresh_from_db()
+    obj.case = case
+
+
 def _now(at: datetime | None) -> datetime:
     return at or timezone.now()
 
@@ -205,7 +212,7 @@ def claim(assignment: Assignment, *, by, at: datetime | None = None) -> Assignme
     changes = {"status": CaseStatus.IN_PROGRESS} if assignment.is_lead else {}
     ledger.record(case, Verb.CLAIMED, by=by, at=at, changes=changes, payload={
         "unit": assignment.unit.code, "role": assignment.role, "on_time": at <= assignment.claim_due})
-    assignment.refresh_from_db()
+    _reload(assignment, case)
     return assignment
 
 
@@ -288,7 +295,7 @@ def remove_assisting_unit(assignment: Assignment, *, by, at: datetime | None = N
         raise InvalidTransition(case.number, verb=str(Verb.ASSIST_REMOVED.label),
                                 status=str(AssignmentStatus(assignment.status).label))
     ledger.record(case, Verb.ASSIST_REMOVED, by=by, at=at, payload={"unit": assignment.unit.code})
-    assignment.refresh_from_db()
+    _reload(assignment, case)
     return assignment
 
 
@@ -310,7 +317,7 @@ def report_assist(assignment: Assignment, *, text: str, by, at: datetime | None 
     ledger.record(case, Verb.ASSIST_REPORTED, by=by, at=at, payload={
         "unit": assignment.unit.code, "text": text, "on_time": at <= assignment.reply_due,
         "attachments": _attach(case, checked, by=by, at=at, seq=case.version + 1)})
-    assignment.refresh_from_db()
+    _reload(assignment, case)
     return assignment
 
 
@@ -368,7 +375,7 @@ def decide_extension(request: ExtensionRequest, *, approve: bool, note: str = ""
                     "working_days": request.working_days}
         changes = {"reply_due": new_due}
     ledger.record(case, verb, by=by, at=at, payload=payload, changes=changes)
-    request.refresh_from_db()
+    _reload(request, case)
     return request
 
 

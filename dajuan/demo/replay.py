@@ -4,10 +4,11 @@ its part of the district through the real services. Later capabilities append st
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from dajuan.demo import district
+from dajuan.demo import catalog, district, history
 from dajuan.demo.models import ReplayStep
 
 
@@ -37,8 +38,16 @@ class Step:
     atomic: bool = True
 
 
+def step_cases(ctx: ReplayContext) -> str:
+    categories = catalog.build_catalog()
+    tally = history.build_history(cases=settings.DAJUAN_DEMO_CASES)
+    return f"{categories} categories, {sum(tally.values())} cases: " + ", ".join(
+        f"{name} {n}" for name, n in sorted(tally.items()))
+
+
 STEPS: list[Step] = [
     Step("org", step_org),
+    Step("cases", step_cases, atomic=False),
 ]
 
 

@@ -1,0 +1,31 @@
+from django.test import TransactionTestCase, override_settings
+
+from dajuan.cases.choices import CaseStatus, Verb
+from dajuan.cases.ledger import verify_chains, versions_out_of_step
+from dajuan.cases.models import Case, Event
+from dajuan.demo.models import ReplayStep
+from dajuan.demo.replay import ReplayContext, replay
+
+
+# TransactionTestCase: the cases step calls durable transitions, which refuse to run inside a test's
+# wrapping transaction.
+@override_settings(DAJUAN_DEMO_CASES=160)
+class DemoReplayTests(TransactionTestCase):
+    def test_replay_builds_a_year_of_cases_through_the_loop_and_runs_once(self):
+        ran = replay(ReplayContext(say=lambda line: None))
+
+        self.assertEqual([name for name, _summary in ran], ["org", "cases"])
+        statuses = set(Case.objects.values_list("status", flat=True))
+        # Every status a case can rest in (EVALUATED closes at once with the default settings).
+        expected = set(CaseStatus) - {CaseStatus.EVALUATED}
+        self.assertEqual(statuses, expected)
+        verbs = set(Event.objects.values_list("verb", flat=True))
+        self.assertEqual(set(Verb) - verbs, set())
+        breaks = [b for _n, b in verify_chains() if b is not None]
+        self.assertEqual(breaks, [])
+        self.assertEqual(list(versions_out_of_step()), [])
+        self.assertTrue(Case.objects.filter(confidential=True).exists())
+
+        again = replay(ReplayContext(say=lambda line: None))
+        self.assertEqual(again, [])
+        self.assertEqual(ReplayStep.objects.count(), 2)
