@@ -96,6 +96,35 @@ class DistrictTestCase(TestCase):
         return get_user_model().objects.get(pk=user.pk)
 
 
+def build_loop(target) -> None:
+    """The loop's fixtures on `target`, after build_cast: see LoopTestCase."""
+    from dajuan.cases import transitions
+    from dajuan.cases.catalog import category_add, deadline_policy_set
+    from dajuan.cases.choices import LimitUnit, Priority, RequesterKind, Source
+
+    User = get_user_model()
+    target.requester = User.objects.create_user(username="qiye", password=None, full_name="钱企业")
+    target.requester.password = password_hash()
+    target.requester.save(update_fields=["password"])
+    target.building = category_add(code="JS", name="城乡建设")
+    target.property_mgmt = category_add(code="JS-WY", name="物业管理", parent=target.building,
+                                        default_lead_unit=target.housing)
+    target.jobs = category_add(code="LD", name="劳动保障", default_lead_unit=target.labour)
+    for priority, amount, unit in [(Priority.NORMAL, 5, LimitUnit.WORKING_DAYS),
+                                   (Priority.URGENT, 1, LimitUnit.WORKING_DAYS),
+                                   (Priority.CRITICAL, 2, LimitUnit.WORKING_HOURS)]:
+        deadline_policy_set(category=None, priority=priority, reply_limit=amount, limit_unit=unit)
+    target.case = transitions.register(
+        title="小区电梯长期停运", content="东关小区3号楼电梯停运两周，物业不予维修。", source=Source.HOTLINE,
+        requester_kind=RequesterKind.ENTERPRISE, requester_name="钱企业", requester_phone="13812345678",
+        requester_user=target.requester, category=target.property_mgmt, by=target.dispatcher)
+    transitions.dispatch(target.case, lead_unit=target.housing, by=target.dispatcher)
+    target.assignment = target.case.assignments.get()
+    target.confidential_case = transitions.register(
+        title="反映某干部吃拿卡要", content="企业反映办理许可时被索要好处。", source=Source.DISCIPLINE,
+        requester_kind=RequesterKind.CITIZEN, requester_name="匿名", confidential=True, by=target.inspector)
+
+
 class LoopTestCase(DistrictTestCase):
     """The cast plus the loop's fixtures: categories with deadline policies, `self.case` dispatched to
     the housing bureau (住建局) and raised by `self.requester` (an enterprise contact's account), and a
@@ -104,31 +133,7 @@ class LoopTestCase(DistrictTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        from dajuan.cases import transitions
-        from dajuan.cases.choices import LimitUnit, Priority, RequesterKind, Source
-        from dajuan.cases.models import Category, DeadlinePolicy
-
-        User = get_user_model()
-        cls.requester = User.objects.create_user(username="qiye", password=None, full_name="钱企业")
-        cls.requester.password = password_hash()
-        cls.requester.save(update_fields=["password"])
-        cls.building = Category.objects.create(code="JS", name="城乡建设")
-        cls.property_mgmt = Category.objects.create(code="JS-WY", name="物业管理", parent=cls.building,
-                                                    default_lead_unit=cls.housing)
-        cls.jobs = Category.objects.create(code="LD", name="劳动保障", default_lead_unit=cls.labour)
-        for priority, amount, unit in [(Priority.NORMAL, 5, LimitUnit.WORKING_DAYS),
-                                       (Priority.URGENT, 1, LimitUnit.WORKING_DAYS),
-                                       (Priority.CRITICAL, 2, LimitUnit.WORKING_HOURS)]:
-            DeadlinePolicy.objects.create(category=None, priority=priority, reply_limit=amount, limit_unit=unit)
-        cls.case = transitions.register(
-            title="小区电梯长期停运", content="东关小区3号楼电梯停运两周，物业不予维修。", source=Source.HOTLINE,
-            requester_kind=RequesterKind.ENTERPRISE, requester_name="钱企业", requester_phone="13812345678",
-            requester_user=cls.requester, category=cls.property_mgmt, by=cls.dispatcher)
-        transitions.dispatch(cls.case, lead_unit=cls.housing, by=cls.dispatcher)
-        cls.assignment = cls.case.assignments.get()
-        cls.confidential_case = transitions.register(
-            title="反映某干部吃拿卡要", content="企业反映办理许可时被索要好处。", source=Source.DISCIPLINE,
-            requester_kind=RequesterKind.CITIZEN, requester_name="匿名", confidential=True, by=cls.inspector)
+        build_loop(cls)
 
     def reload(self, case):
         from dajuan.cases.models import Case

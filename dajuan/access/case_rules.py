@@ -31,10 +31,6 @@ def _live(case):
     return [a for a in case.assignments.all() if a.status in ("pending", "claimed")]
 
 
-def lead_assignment(case):
-    return next((a for a in _live(case) if a.role == "lead"), None)
-
-
 def is_requester(user, case) -> bool:
     return case.requester_user_id is not None and case.requester_user_id == user.pk
 
@@ -97,9 +93,13 @@ def _handles_assist_assignment(user, assignment):
     return _handles_assignment(user, assignment)
 
 
+def _is_lead_unit(user, case) -> bool:
+    """The user handles the case's lead unit (kept after the reply, so a closed case answers 409, not 403)."""
+    return case.lead_unit_id is not None and handles(user, case.lead_unit)
+
+
 def _lead_unit_handler(user, case):
-    lead = lead_assignment(case)
-    ok = lead is not None and handles(user, lead.unit) and can_see(user, case)
+    ok = _is_lead_unit(user, case) and can_see(user, case)
     return ok, _("Only the handlers and leaders of the lead unit may do this.")
 
 
@@ -114,13 +114,12 @@ def _dispatcher_or_lead_handler(user, case):
 def _dispatcher_or_lead_leader(user, case):
     if _dispatcher(user, case)[0]:
         return True, ""
-    lead = lead_assignment(case)
-    ok = lead is not None and leads(user, lead.unit)
+    ok = case.lead_unit_id is not None and leads(user, case.lead_unit)
     return ok, _("Only a dispatcher or the lead unit's leader may do this.")
 
 
 def _any_live_handler(user, case):
-    ok = can_see(user, case) and any(handles(user, a.unit) for a in _live(case))
+    ok = can_see(user, case) and (_is_lead_unit(user, case) or any(handles(user, a.unit) for a in _live(case)))
     return ok, _("Only units working on this case may note progress.")
 
 
@@ -154,8 +153,8 @@ def _requester_contact(user, case):
         return scope.has_role(user, Role.INSPECTOR), _("Only inspectors see this requester.")
     if scope.has_role(user, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN) or is_requester(user, case):
         return True, ""
-    ok = case.lead_unit_id is not None and handles(user, case.lead_unit)
-    return ok, _("Only dispatchers, supervisors and the lead unit see the requester's phone number.")
+    return _is_lead_unit(user, case), _("Only dispatchers, supervisors and the lead unit see the requester's phone "
+                                        "number.")
 
 
 CASE_RULES = {
