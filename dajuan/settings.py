@@ -130,6 +130,9 @@ def database() -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
+        # Tests use a file too: concurrent connections to a shared-cache in-memory database fail at once
+        # ("table is locked") instead of queueing as they do in production, so races could not be tested.
+        config["TEST"] = {"NAME": str(VAR_DIR / "test-dajuan.sqlite3")}
     return config
 
 

@@ -46,6 +46,14 @@ def record(case: Case, verb: str, *, by, at: datetime, changes: dict | None = No
     return event
 
 
+def hold(case: Case) -> None:
+    """Take the case row for this transaction or raise StaleCase. Transitions call it before their first
+    write, so the loser of a race writes nothing: on PostgreSQL it waits for the winner's commit and then
+    finds the version moved; on SQLite writers queue at BEGIN IMMEDIATE and the version has moved."""
+    if not Case.objects.filter(pk=case.pk, version=case.version).update(version=F("version")):
+        raise StaleCase(case.number)
+
+
 @dataclass(frozen=True)
 class Break:
     case_number: str
