@@ -31,10 +31,7 @@ def record(case: Case, verb: str, *, by, at: datetime, changes: dict | None = No
     seq = case.version + 1
     if not Case.objects.filter(pk=case.pk, version=case.version).update(version=seq, **changes):
         raise StaleCase(case.number)
-    prev = (
-        Event.objects.filter(case_id=case.pk, seq=case.version).values_list("hash", flat=True).first()
-        if case.version else GENESIS_HASH
-    )
+    prev = _head_hash(case)
     event = Event(case_id=case.pk, seq=seq, verb=verb, actor=by, actor_name=str(by)[:150], at=at,
                   payload=payload, prev_hash=prev)
     event.hash = chain_hash(prev, event.body(case.number))
@@ -44,6 +41,14 @@ def record(case: Case, verb: str, *, by, at: datetime, changes: dict | None = No
     case.version = seq
     event_recorded.send(sender=Event, event=event, case=case)
     return event
+
+
+def _head_hash(case: Case) -> str:
+    """The hash of the case's last event, read inside the transaction that holds the row. (Not cached on
+    the Python object: a rolled-back transition leaves the object ahead of the database.)"""
+    if not case.version:
+        return GENESIS_HASH
+    return Event.objects.filter(case_id=case.pk, seq=case.version).values_list("hash", flat=True).get()
 
 
 def hold(case: Case) -> None:

@@ -4,7 +4,7 @@ a write (status check and row hold)."""
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import F
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,11 +42,17 @@ def iso(value: datetime | None) -> str | None:
 
 
 def next_number(at: datetime) -> str:
+    """The next `2026-000123`: one UPDATE … RETURNING (SQLite ≥ 3.35 and PostgreSQL), whose row lock
+    serialises concurrent registrations; the year's row is created by its first case."""
     year = timezone.localtime(at).year
-    CaseNumberSequence.objects.get_or_create(year=year)
-    CaseNumberSequence.objects.filter(year=year).update(last=F("last") + 1)
-    last = CaseNumberSequence.objects.filter(year=year).values_list("last", flat=True).get()
-    return f"{year}-{last:06d}"
+    table = connection.ops.quote_name(CaseNumberSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last", [year])
+        row = cursor.fetchone()
+    if row is None:
+        CaseNumberSequence.objects.get_or_create(year=year)
+        return next_number(at)
+    return f"{year}-{row[0]:06d}"
 
 
 def new_assignment(case: Case, unit: Unit, role: str, *, at: datetime, calendar: WorkCalendar) -> Assignment:
