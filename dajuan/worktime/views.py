@@ -57,13 +57,8 @@ def holiday_set(request: HttpRequest) -> HttpResponse:
 def holiday_delete(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.MANAGE_CALENDAR)
     holiday = get_object_or_404(Holiday, pk=pk)
-    try:
-        services.holiday_delete(holiday, by=request.user)
-    except NotFound as error:  # removed by someone else since it was fetched above
-        messages.warning(request, str(error.message))
-        return _to_year(holiday.date.year)
-    messages.success(request, _("Removed: %(date)s %(name)s.") % {"date": holiday.date, "name": holiday.name})
-    return _to_year(holiday.date.year)
+    return _remove(request, lambda: services.holiday_delete(holiday, by=request.user), year=holiday.date.year,
+                   done=_("Removed: %(date)s %(name)s.") % {"date": holiday.date, "name": holiday.name})
 
 
 @require_POST
@@ -86,13 +81,19 @@ def calendar_year_mark(request: HttpRequest) -> HttpResponse:
 def calendar_year_unmark(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.MANAGE_CALENDAR)
     marked = get_object_or_404(CalendarYear, pk=pk)
+    return _remove(request, lambda: services.calendar_year_unmark(marked, by=request.user), year=marked.year,
+                   done=_("Year %(year)s is no longer marked as covered.") % {"year": marked.year})
+
+
+def _remove(request, remove, *, year: int, done: str) -> HttpResponse:
+    """Run a removal; one already removed by someone else since the page was fetched is a warning."""
     try:
-        services.calendar_year_unmark(marked, by=request.user)
-    except NotFound as error:  # withdrawn by someone else since it was fetched above
+        remove()
+    except NotFound as error:
         messages.warning(request, str(error.message))
-        return _to_year(marked.year)
-    messages.success(request, _("Year %(year)s is no longer marked as covered.") % {"year": marked.year})
-    return _to_year(marked.year)
+    else:
+        messages.success(request, done)
+    return _to_year(year)
 
 
 def _render_page(request, year: int, *, holiday_form=None, year_form=None, year_problem="") -> HttpResponse:

@@ -117,3 +117,13 @@ def start(case: Case, verb: Verb, hint: str = "") -> None:
     case row (else StaleCase): called before a transition's first write."""
     ensure_allowed(case, verb, hint)
     ledger.hold(case)
+
+
+def record_note(case: Case, verb: Verb, *, text: str, by, at: datetime | None, files) -> Case:
+    """The body of the note-like verbs (progress note, comment): text and attachments on the timeline."""
+    text = validation.required_text(text, "text")
+    checked = validation.attachments(files)
+    at = now_or(at)
+    ledger.record(case, verb, by=by, at=at, payload={
+        "text": text, "attachments": attach(case, checked, by=by, at=at, seq=case.version + 1)})
+    return case

@@ -23,7 +23,7 @@ from dajuan.cases.choices import (
 )
 from dajuan.cases.errors import CaseInvalid
 from dajuan.cases.models import Case, Evaluation
-from dajuan.cases.transitions.base import attach, deadline_payload, new_assignment, now_or, start
+from dajuan.cases.transitions.base import deadline_payload, new_assignment, now_or, record_note, start
 from dajuan.core.errors import Conflict
 from dajuan.worktime.calendar import WorkCalendar
 
@@ -121,9 +121,4 @@ def comment(case: Case, *, text: str, by, at: datetime | None = None, files: Seq
     """备注: an internal note on the case's timeline (never shown to the requester)."""
     require(by, Action.COMMENT_CASE, case)
     start(case, Verb.COMMENTED)
-    text = validation.required_text(text, "text")
-    checked = validation.attachments(files)
-    at = now_or(at)
-    ledger.record(case, Verb.COMMENTED, by=by, at=at, payload={
-        "text": text, "attachments": attach(case, checked, by=by, at=at, seq=case.version + 1)})
-    return case
+    return record_note(case, Verb.COMMENTED, text=text, by=by, at=at, files=files)

@@ -17,7 +17,7 @@ from dajuan.cases.choices import (
 )
 from dajuan.cases.errors import CaseInvalid, InvalidTransition
 from dajuan.cases.models import Assignment, Case, ExtensionRequest
-from dajuan.cases.transitions.base import LIVE, attach, end_live, iso, keep_case, live_lead, now_or, start
+from dajuan.cases.transitions.base import LIVE, attach, end_live, iso, keep_case, live_lead, now_or, record_note, start
 from dajuan.core.errors import Conflict
 from dajuan.worktime.calendar import WorkCalendar
 from dajuan.worktime.deadlines import add_working_days, shift_for_pause
@@ -110,12 +110,7 @@ def note_progress(case: Case, *, text: str, by, at: datetime | None = None, file
     """进展: a handler records what has been done so far."""
     require(by, Action.NOTE_PROGRESS, case)
     start(case, Verb.PROGRESS_NOTED)
-    text = validation.required_text(text, "text")
-    checked = validation.attachments(files)
-    at = now_or(at)
-    ledger.record(case, Verb.PROGRESS_NOTED, by=by, at=at, payload={
-        "text": text, "attachments": attach(case, checked, by=by, at=at, seq=case.version + 1)})
-    return case
+    return record_note(case, Verb.PROGRESS_NOTED, text=text, by=by, at=at, files=files)
 
 
 @transaction.atomic(durable=True)
