@@ -232,5 +232,7 @@ DAJUAN_ATTACHMENT_MAX_MB = envint("DAJUAN_ATTACHMENT_MAX_MB", 10)
 DAJUAN_ATTACHMENT_MAX_COUNT = envint("DAJUAN_ATTACHMENT_MAX_COUNT", 9)
 # A satisfied evaluation closes the case (销号) at once; off: a dispatcher or supervisor closes it.
 DAJUAN_CLOSE_AFTER_EVALUATION = envbool("DAJUAN_CLOSE_AFTER_EVALUATION", True)
+# An open case with less office time than this left before its reply deadline is 即将超期 (due soon).
+DAJUAN_DUE_SOON_WORKING_HOURS = envint("DAJUAN_DUE_SOON_WORKING_HOURS", 8)
 # How many cases `demo_load` replays into the demo district (about a year of history).
 DAJUAN_DEMO_CASES = envint("DAJUAN_DEMO_CASES", 420)

@@ -1,13 +1,15 @@
 """Deadlines of the loop from the category's policy and the working-day calendar (DESIGN §1)."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
+
+from django.conf import settings
 
 from dajuan.cases.choices import LimitUnit, Priority
 from dajuan.cases.models import Category, DeadlinePolicy
 from dajuan.worktime.calendar import WorkCalendar
-from dajuan.worktime.deadlines import Deadline, add_working_days, add_working_hours
+from dajuan.worktime.deadlines import Deadline, add_working_days, add_working_hours, working_time_between
 
 # Used only when an administrator has configured no district default: the examples in DESIGN §1.
 FALLBACK_LIMITS = {
@@ -53,3 +55,37 @@ def due_after(start: datetime, amount: Decimal, unit: str, calendar: WorkCalenda
     if unit == LimitUnit.WORKING_DAYS:
         return add_working_days(start, int(amount), calendar)
     return add_working_hours(start, amount, calendar)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a case stands against its reply deadline at one moment, in office time."""
+
+    remaining: timedelta  # working time left; negative: how long overdue
+    overdue: bool
+    due_soon: bool  # not overdue, and less than DAJUAN_DUE_SOON_WORKING_HOURS left
+    paused: bool  # suspended: the clock stopped at the suspension
+    covered: bool  # False when the calendar does not cover the dates (the figure is a best guess)
+
+    @property
+    def overdue_by(self) -> timedelta:
+        return -self.remaining if self.overdue else timedelta(0)
+
+
+def standing(case, at: datetime, calendar: WorkCalendar) -> Standing | None:
+    """The derived flags of an open case with a deadline (None otherwise). A suspended case is measured
+    at the moment it was suspended, because its clock is paused."""
+    if not case.is_open or case.reply_due is None:
+        return None
+    moment = case.suspended_at or at
+    left = working_time_between(moment, case.reply_due, calendar)
+    soon = timedelta(hours=settings.DAJUAN_DUE_SOON_WORKING_HOURS)
+    overdue = case.reply_due < moment
+    return Standing(remaining=left.duration, overdue=overdue, due_soon=not overdue and left.duration < soon,
+                    paused=case.suspended_at is not None, covered=left.covered)
+
+
+def due_soon_before(at: datetime, calendar: WorkCalendar) -> datetime:
+    """The wall-clock moment DAJUAN_DUE_SOON_WORKING_HOURS of office time after `at`: an open case with
+    `at <= reply_due < due_soon_before(at)` is 即将超期 (a filter lists can run in the database)."""
+    return add_working_hours(at, Decimal(settings.DAJUAN_DUE_SOON_WORKING_HOURS), calendar).at
