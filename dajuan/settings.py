@@ -76,7 +76,11 @@ INSTALLED_APPS = [
     "dajuan.access",
     "dajuan.worktime",
     "dajuan.cases",
+    "dajuan.notify",
+    "dajuan.supervision",
     "dajuan.demo",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -229,3 +233,11 @@ DAJUAN_ATTACHMENT_MAX_MB = envint("DAJUAN_ATTACHMENT_MAX_MB", 10)
 DAJUAN_ATTACHMENT_MAX_COUNT = envint("DAJUAN_ATTACHMENT_MAX_COUNT", 9)
 # A satisfied evaluation closes the case (销号) at once; off: a dispatcher or supervisor closes it.
 DAJUAN_CLOSE_AFTER_EVALUATION = envbool("DAJUAN_CLOSE_AFTER_EVALUATION", True)
+
+# Background work (django-tasks): the database backend by default; `dajuan worker` runs it.
+TASKS = {"default": {"BACKEND": os.environ.get("DAJUAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Notifications (notify): delivery tries before a message is marked failed; the SMS gateway class.
+DAJUAN_NOTIFY_MAX_ATTEMPTS = envint("DAJUAN_NOTIFY_MAX_ATTEMPTS", 6)
+DAJUAN_SMS_BACKEND = os.environ.get("DAJUAN_SMS_BACKEND", "dajuan.notify.senders.LoggingSmsGateway")
+EMAIL_BACKEND = os.environ.get("DAJUAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DAJUAN_EMAIL_FROM", "dajuan@localhost")
