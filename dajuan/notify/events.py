@@ -62,4 +62,4 @@ def on_event_recorded(sender, event, case, **kwargs) -> None:
         note = event.payload.get("note") or event.payload.get("reason") or ""
         body = f"{title}\n{note}".strip() if not case.confidential else title
     outbox_add(people, key=f"event:{event.pk}", kind=f"case_{event.verb}", subject=subject, body=body,
-               event=event, case=case, at=event.at)
+               event_pk=event.pk, case=case, at=event.at)

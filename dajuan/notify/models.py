@@ -32,7 +32,9 @@ class Message(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="messages",
                                   verbose_name=_("recipient"))
     key = models.CharField(max_length=100)
-    event = models.ForeignKey("cases.Event", models.PROTECT, null=True, blank=True, related_name="+")
+    # The ledger event that caused it, by id: nothing references an event by foreign key (the ledger is
+    # append-only and verify_ledger must be able to name a deleted event as a gap).
+    event_pk = models.BigIntegerField(null=True, blank=True)
     case = models.ForeignKey("cases.Case", models.PROTECT, null=True, blank=True, related_name="+",
                              verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=40)
@@ -53,7 +55,7 @@ class Message(models.Model):
         verbose_name_plural = _("messages")
         constraints = [
             models.UniqueConstraint(fields=["recipient", "key"], name="message_one_per_person_per_cause"),
-            models.UniqueConstraint(fields=["recipient", "event"], condition=Q(event__isnull=False),
+            models.UniqueConstraint(fields=["recipient", "event_pk"], condition=Q(event_pk__isnull=False),
                                     name="message_one_per_person_per_event"),
         ]
         indexes = [

@@ -25,8 +25,8 @@ from dajuan.notify.senders import SENDERS, DeliveryFailed
 STALE_SENDING = timedelta(minutes=10)  # a worker that died mid-send: the message is tried again
 
 
-def outbox_add(recipient_ids: Iterable[int], *, key: str, kind: str, subject: str, body: str, event=None,
-               case=None, at: datetime | None = None) -> int:
+def outbox_add(recipient_ids: Iterable[int], *, key: str, kind: str, subject: str, body: str,
+               event_pk: int | None = None, case=None, at: datetime | None = None) -> int:
     """Queue one message per recipient for the cause `key`; recipients who already have one for that
     cause are skipped. Returns how many were written. Call it inside the cause's transaction."""
     ids = sorted({pk for pk in recipient_ids if pk})
@@ -35,8 +35,8 @@ def outbox_add(recipient_ids: Iterable[int], *, key: str, kind: str, subject: st
     at = at or timezone.now()
     now = timezone.now()
     preferences = {p.user_id: p for p in Preference.objects.filter(user_id__in=ids)}
-    rows = [Message(recipient_id=pk, key=key, kind=kind, subject=subject[:200], body=body, event=event, case=case,
-                    channels=channels_for(preferences.get(pk)), next_attempt_at=now, created_at=at)
+    rows = [Message(recipient_id=pk, key=key, kind=kind, subject=subject[:200], body=body, event_pk=event_pk,
+                    case=case, channels=channels_for(preferences.get(pk)), next_attempt_at=now, created_at=at)
             for pk in ids]
     existing = set(Message.objects.filter(recipient_id__in=ids, key=key).values_list("recipient_id", flat=True))
     fresh = [row for row in rows if row.recipient_id not in existing]

@@ -67,7 +67,7 @@ class EscalationTests(SweepTestCase):
         self.assertEqual(self.levels(case), [1, 2, 3])
         listed = case.events.get(verb=Verb.SUPERVISED, payload__level=3)
         self.assertEqual(listed.payload["escalated_to"], self.district_leader.pk)
-        self.assertTrue(Message.objects.filter(event=listed, recipient=self.district_leader).exists())
+        self.assertTrue(Message.objects.filter(event_pk=listed.pk, recipient=self.district_leader).exists())
         self.assertEqual(self.reload(case).supervision_level, SupervisionLevel.LISTED)
 
     def test_a_late_first_look_still_records_every_step(self):

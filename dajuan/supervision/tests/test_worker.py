@@ -19,7 +19,7 @@ class WorkerCommandTests(LoopTestCase):
         self.assertEqual(sorted(r.task_path.rsplit(".", 1)[-1] for r in results), ["deliver_outbox", "run_sweep"])
         self.assertEqual({r.status for r in results}, {"SUCCESSFUL"})
         dispatched = self.case.events.get(verb=Verb.DISPATCHED)
-        self.assertEqual({m.status for m in Message.objects.filter(event=dispatched)}, {MessageStatus.SENT})
+        self.assertEqual({m.status for m in Message.objects.filter(event_pk=dispatched.pk)}, {MessageStatus.SENT})
 
     def test_bad_options_name_the_fix(self):
         with self.assertRaisesMessage(CommandError, "--sweep-every must be a positive number"):
