@@ -5,9 +5,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from dajuan.cases import transitions
 from dajuan.core.models import AuditEntry
-from dajuan.supervision.models import FieldVisit, Notice, SpotCheck, SupervisionRule
+from dajuan.notify.services import outbox_add
+from dajuan.supervision.models import FieldVisit, Notice, SpotCheck, SupervisionRule, SweepRun
 from dajuan.supervision.spot_checks import spot_check_draw
+from dajuan.supervision.tests.helpers import local, make_case
 from dajuan.supervision.tests.test_inspections_notices import PNG
 from dajuan.supervision.tests.test_spot_checks import WEEK, closed_case
 from dajuan.testing import LoopTestCase
@@ -122,3 +125,39 @@ class RuleAndVisitAndNoticePageTests(LoopTestCase):
         printable = self.client.get(reverse("supervision:notice-detail", args=[notice.pk]) + "?print=1")
         self.assertContains(printable, "电梯停运两周")
         self.assertContains(printable, "window.print()")
+
+
+class ListQueryCountTests(LoopTestCase):
+    """Each list page costs the same number of queries for two rows as for eight."""
+
+    def count(self, name):
+        self.client.force_login(self.supervisor)
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(self.client.get(reverse(name)).status_code, 200)
+        return len(queries)
+
+    def add_rows(self, n):
+        from django.utils import timezone
+
+        from dajuan.supervision.models import NoticeItem
+
+        for i in range(n):
+            visit = FieldVisit.objects.create(kind="joint", title=f"督查{i}", visited_on=date(2026, 3, 5), place="p",
+                                              unit=self.housing, created_by=self.supervisor, created_at=timezone.now())
+            visit.findings.create(unit=self.housing, text="问题")
+            notice = Notice.objects.create(title=f"通报{i}", commentary="c", created_by=self.supervisor,
+                                           created_at=timezone.now())
+            NoticeItem.objects.create(notice=notice, case=self.case)
+            SweepRun.objects.create(started_at=timezone.now(), worker="w", counts={"overdue": i})
+            case = make_case(self, dispatched=local(2026, 3, 2, 9))
+            transitions.supervise(case, level=1, note="催办", by=self.supervisor)
+            outbox_add([self.supervisor.pk], key=f"test:{case.pk}", kind="t", subject="s", body="b", case=case)
+
+    def test_flat(self):
+        self.add_rows(2)
+        two = {name: self.count(name) for name in ("supervision:visit-list", "supervision:notice-list",
+                                                    "supervision:overview", "notify:preferences")}
+        self.add_rows(6)
+        for name, queries in two.items():
+            with self.subTest(page=name):
+                self.assertEqual(self.count(name), queries)
