@@ -17,6 +17,7 @@ urlpatterns = [
     path("visits/", views.visit_list, name="visit-list"),
     path("visits/new/", views.visit_new, name="visit-new"),
     path("visits/<int:pk>/", views.visit_detail, name="visit-detail"),
+    path("photos/<int:pk>/", views.visit_photo, name="visit-photo"),
     path("findings/<int:pk>/open-case/", views.finding_open_case, name="finding-open-case"),
     path("notices/", views.notice_list, name="notice-list"),
     path("notices/new/", views.notice_new, name="notice-new"),

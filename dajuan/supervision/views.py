@@ -4,7 +4,7 @@ DomainError goes back to the form at its field."""
 from datetime import timedelta
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from dajuan.supervision.forms import (
     SettingsForm,
     VisitForm,
 )
-from dajuan.supervision.models import Finding, SpotCheck, SupervisionRule
+from dajuan.supervision.models import Finding, SpotCheck, SupervisionRule, VisitPhoto
 from dajuan.worktime.forms import add_domain_error
 
 
@@ -177,6 +177,14 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "supervision/visit_detail.html", {
         "visit": visit, "findings": visit.findings.select_related("case"), "photos": visit.photos.all(),
         "open_form": OpenCaseForm(), "can_record": decide(request.user, Action.RECORD_INSPECTION)})
+
+
+@require_safe
+def visit_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """A visit photo, only for those who may see inspections (暗访 photos are not public media)."""
+    require(request.user, Action.VIEW_INSPECTIONS)
+    photo = get_object_or_404(VisitPhoto.objects.filter(visit__in=visible_inspections(request.user)), pk=pk)
+    return FileResponse(photo.file.open("rb"), content_type=photo.content_type, filename=photo.original_name)
 
 
 @require_POST

@@ -1,6 +1,8 @@
+import tempfile
 from datetime import date, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.utils import timezone
 
 from dajuan.cases.choices import Source
@@ -16,6 +18,7 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
        b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
 
 
+@override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="dajuan-test-media-"))
 class VisitTests(LoopTestCase):
     def record(self, **overrides):
         values = {"kind": "undercover", "title": "政务服务中心暗访", "visited_on": date(2026, 3, 5),

@@ -1,7 +1,9 @@
+import tempfile
 from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -77,6 +79,7 @@ class CallbackPageTests(LoopTestCase):
         self.assertEqual(count(), two)
 
 
+@override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="dajuan-test-media-"))
 class RuleAndVisitAndNoticePageTests(LoopTestCase):
     def test_a_rule_with_an_inverted_escalation_is_refused_at_the_field_and_a_good_one_is_audited(self):
         self.client.force_login(self.supervisor)
@@ -105,6 +108,12 @@ class RuleAndVisitAndNoticePageTests(LoopTestCase):
         page = self.client.get(reverse("supervision:visit-detail", args=[visit.pk]))
         self.assertContains(page, finding.case.number)
         self.assertContains(page, f"/cases/{finding.case.number}/")
+        photo_url = reverse("supervision:visit-photo", args=[visit.photos.get().pk])
+        photo = self.client.get(photo_url)
+        self.assertEqual((photo.status_code, photo["Content-Type"]), (200, "image/png"))
+        self.assertEqual(b"".join(photo.streaming_content), PNG)
+        self.client.force_login(self.handler)
+        self.assertEqual(self.client.get(photo_url).status_code, 403)
 
     def test_compose_publish_and_print_a_notice(self):
         self.client.force_login(self.supervisor)
