@@ -31,12 +31,8 @@ def people_for(event, case) -> set[int]:
         return recipients.unit_people(_units(p.get("lead")))
     if verb == Verb.ASSIST_ADDED:
         return recipients.unit_people(_units(p.get("assist")))
-    if verb == Verb.SUPERVISED:
-        level = p.get("level", 0)
-        roles = (recipients.Role.UNIT_LEADER,) if level >= SupervisionLevel.SUPERVISED else recipients.WORKERS
-        people = recipients.unit_people(_units(p.get("unit")), roles)
-        if level >= SupervisionLevel.SUPERVISED:
-            people |= recipients.unit_people(_units(p.get("unit")))
+    if verb == Verb.SUPERVISED:  # the lead unit's handlers and leaders; 挂牌督办 also the named leader
+        people = recipients.unit_people(_units(p.get("unit")))
         if p.get("escalated_to"):
             people.add(p["escalated_to"])
         return people
