@@ -76,7 +76,11 @@ INSTALLED_APPS = [
     "dajuan.access",
     "dajuan.worktime",
     "dajuan.cases",
+    "dajuan.notify",
+    "dajuan.supervision",
     "dajuan.demo",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -236,3 +240,11 @@ DAJUAN_CLOSE_AFTER_EVALUATION = envbool("DAJUAN_CLOSE_AFTER_EVALUATION", True)
 DAJUAN_DUE_SOON_WORKING_HOURS = envint("DAJUAN_DUE_SOON_WORKING_HOURS", 8)
 # How many cases `demo_load` replays into the demo district (about a year of history).
 DAJUAN_DEMO_CASES = envint("DAJUAN_DEMO_CASES", 420)
+
+# Background work (django-tasks): the database backend by default; `dajuan worker` runs it.
+TASKS = {"default": {"BACKEND": os.environ.get("DAJUAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Notifications (notify): delivery tries before a message is marked failed; the SMS gateway class.
+DAJUAN_NOTIFY_MAX_ATTEMPTS = envint("DAJUAN_NOTIFY_MAX_ATTEMPTS", 6)
+DAJUAN_SMS_BACKEND = os.environ.get("DAJUAN_SMS_BACKEND", "dajuan.notify.senders.LoggingSmsGateway")
+EMAIL_BACKEND = os.environ.get("DAJUAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DAJUAN_EMAIL_FROM", "dajuan@localhost")

@@ -38,3 +38,13 @@ class Action(models.TextChoices):
     SUPERVISE_CASE = "supervise_case", _("Supervise a case")
     COMMENT_CASE = "comment_case", _("Comment on a case")
     VIEW_REQUESTER_CONTACT = "view_requester_contact", _("See the requester's phone number")
+    # Notifications (notify): object is the person whose preference it is.
+    SET_NOTIFICATION_PREFERENCE = "set_notification_preference", _("Choose how a person is notified")
+    # Supervision (督查).
+    VIEW_SUPERVISION = "view_supervision", _("View supervision sweeps, flags and rules")
+    CONFIGURE_SUPERVISION = "configure_supervision", _("Change supervision rules and sampling rates")
+    SPOT_CHECK = "spot_check", _("Draw spot checks and call requesters back")  # object: Case or None
+    VIEW_INSPECTIONS = "view_inspections", _("View field inspections and undercover checks")
+    RECORD_INSPECTION = "record_inspection", _("Record field inspections and undercover checks")
+    VIEW_NOTICE = "view_notice", _("View supervision notices")  # object: Notice or None
+    COMPOSE_NOTICE = "compose_notice", _("Compose and publish supervision notices")

@@ -16,9 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from dajuan.access import scope
 from dajuan.access.actions import Action
 from dajuan.access.case_rules import CASE_RULES, case_scope_q
+from dajuan.access.supervision_rules import SUPERVISION_RULES, visible_inspections, visible_notices
 from dajuan.core.errors import NotPermitted
 from dajuan.org.choices import Role
 from dajuan.org.models import Unit
+
+__all__ = ["visible_inspections", "visible_notices"]  # scopes of supervision records, defined beside their rules
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ def _from_pair(rule: Callable[[Any, Any], tuple[bool, str]]) -> Callable[[Any, A
 
 
 RULES.update({action: _from_pair(rule) for action, rule in CASE_RULES.items()})
+RULES.update({action: _from_pair(rule) for action, rule in SUPERVISION_RULES.items()})
 
 
 def decide(user, action: Action, obj: Any = None) -> Decision:

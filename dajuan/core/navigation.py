@@ -22,6 +22,11 @@ NAV_ITEMS = [
     NavItem(_("Units"), "org:unit-tree", Action.VIEW_UNIT),
     NavItem(_("Import units"), "org:import", Action.IMPORT_ORG),
     NavItem(_("Holidays"), "worktime:holiday-list", Action.MANAGE_CALENDAR),
+    NavItem(_("Supervision"), "supervision:overview", Action.VIEW_SUPERVISION),
+    NavItem(_("Callbacks"), "supervision:callbacks", Action.SPOT_CHECK),
+    NavItem(_("Inspections"), "supervision:visit-list", Action.VIEW_INSPECTIONS),
+    NavItem(_("Notices"), "supervision:notice-list", Action.VIEW_NOTICE),
+    NavItem(_("My notifications"), "notify:preferences"),
 ]
 
 

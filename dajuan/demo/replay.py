@@ -27,6 +27,13 @@ def step_org(ctx: ReplayContext) -> str:
     return f"{counts['units']} units, {counts['grids']} grids"
 
 
+def step_supervision(ctx: ReplayContext) -> str:
+    from dajuan.demo.supervision import build_supervision
+
+    tally = build_supervision()
+    return ", ".join(f"{name} {n}" for name, n in sorted(tally.items()))
+
+
 @dataclass(frozen=True)
 class Step:
     """A named part of the demo. `atomic` steps run in one transaction; steps that call the loop's
@@ -48,6 +55,8 @@ def step_cases(ctx: ReplayContext) -> str:
 STEPS: list[Step] = [
     Step("org", step_org),
     Step("cases", step_cases, atomic=False),
+    # After "cases" (main): it works on the cases that step replayed.
+    Step("supervision", step_supervision, atomic=False),
 ]
 
 

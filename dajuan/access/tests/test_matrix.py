@@ -26,10 +26,19 @@ MATRIX: dict[Action, set[str]] = {
     Action.GRANT_ROLE: {"admin", "unit_leader"},
     Action.MANAGE_CALENDAR: {"admin"},
     Action.VIEW_AUDIT: {"admin", "supervisor", "inspector"},
+    # Supervision (督查); the object here is the unit, which these rules do not look at.
+    Action.VIEW_SUPERVISION: {"admin", "supervisor", "district_leader"},
+    Action.CONFIGURE_SUPERVISION: {"admin", "supervisor"},
+    Action.VIEW_INSPECTIONS: {"admin", "supervisor", "district_leader", "inspector"},
+    Action.RECORD_INSPECTION: {"supervisor"},
+    Action.VIEW_NOTICE: ALL,  # published notices; drafts: see supervision/tests/test_access.py
+    Action.COMPOSE_NOTICE: {"supervisor"},
 }
 
 # Checked separately (their object is a person or a token): see ApiTokenRuleTests.
 TOKEN_ACTIONS = {Action.CREATE_API_TOKEN, Action.REVOKE_API_TOKEN}
+# Checked in notify/tests/test_access.py (the object is the person whose preference it is).
+PERSON_ACTIONS = {Action.SET_NOTIFICATION_PREFERENCE}
 
 DISPATCH = {"admin", "dispatcher"}
 LEAD_UNIT = {"handler", "unit_leader"}
@@ -58,6 +67,7 @@ CASE_MATRIX: dict[Action, set[str]] = {
     Action.SUPERVISE_CASE: {"supervisor", "district_leader"},
     Action.COMMENT_CASE: JURISDICTION | LEAD_UNIT,
     Action.VIEW_REQUESTER_CONTACT: DISPATCH | {"supervisor", "requester"} | LEAD_UNIT,  # the requester: their own
+    Action.SPOT_CHECK: {"supervisor"},  # the callback queue shows the full phone number to supervisors only
 }
 ASSIGNMENT_ACTIONS = {Action.CLAIM_ASSIGNMENT, Action.RETURN_ASSIGNMENT, Action.REPORT_ASSIST}
 
@@ -65,7 +75,7 @@ ASSIGNMENT_ACTIONS = {Action.CLAIM_ASSIGNMENT, Action.RETURN_ASSIGNMENT, Action.
 class AccessMatrixTests(DistrictTestCase):
     def test_every_action_has_a_rule_and_a_matrix_row(self):
         self.assertEqual(set(RULES), set(Action))
-        self.assertEqual(set(MATRIX) | set(CASE_MATRIX) | TOKEN_ACTIONS, set(Action))
+        self.assertEqual(set(MATRIX) | set(CASE_MATRIX) | TOKEN_ACTIONS | PERSON_ACTIONS, set(Action))
         self.assertFalse(set(MATRIX) & set(CASE_MATRIX))
 
     def test_matrix(self):

@@ -4,7 +4,7 @@ from dajuan.cases.choices import CaseStatus, Verb
 from dajuan.cases.ledger import verify_chains, versions_out_of_step
 from dajuan.cases.models import Case, Event
 from dajuan.demo.models import ReplayStep
-from dajuan.demo.replay import ReplayContext, replay
+from dajuan.demo.replay import STEPS, ReplayContext, replay
 
 
 # TransactionTestCase: the cases step calls durable transitions, which refuse to run inside a test's
@@ -14,7 +14,8 @@ class DemoReplayTests(TransactionTestCase):
     def test_replay_builds_a_year_of_cases_through_the_loop_and_runs_once(self):
         ran = replay(ReplayContext(say=lambda line: None))
 
-        self.assertEqual([name for name, _summary in ran], ["org", "cases"])
+        self.assertEqual([name for name, _summary in ran], [step.name for step in STEPS])
+        self.assertEqual([step.name for step in STEPS][:2], ["org", "cases"])
         statuses = set(Case.objects.values_list("status", flat=True))
         # Every status a case can rest in (EVALUATED closes at once with the default settings).
         expected = set(CaseStatus) - {CaseStatus.EVALUATED}
@@ -28,4 +29,4 @@ class DemoReplayTests(TransactionTestCase):
 
         again = replay(ReplayContext(say=lambda line: None))
         self.assertEqual(again, [])
-        self.assertEqual(ReplayStep.objects.count(), 2)
+        self.assertEqual(ReplayStep.objects.count(), len(STEPS))

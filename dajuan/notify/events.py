@@ -1,0 +1,61 @@
+"""The outbox receiver of the ledger: for each event, the people who must hear of it get one message,
+written in the event's own transaction (cases.signals.event_recorded)."""
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from dajuan.cases.choices import SupervisionLevel, Verb
+from dajuan.notify import recipients
+from dajuan.notify.services import outbox_add
+
+
+def _units(*entries) -> list[str]:
+    codes = []
+    for entry in entries:
+        if isinstance(entry, dict):
+            codes.append(entry.get("unit"))
+        elif isinstance(entry, list):
+            codes.extend(e.get("unit") for e in entry if isinstance(e, dict))
+        elif isinstance(entry, str):
+            codes.append(entry)
+    return [c for c in codes if c]
+
+
+def people_for(event, case) -> set[int]:
+    """The recipients of one event (before removing its actor)."""
+    p, verb = event.payload, event.verb
+    if verb == Verb.DISPATCHED:
+        return recipients.unit_people(_units(p.get("lead"), p.get("assist")))
+    if verb in (Verb.TRANSFERRED, Verb.REOPENED):
+        return recipients.unit_people(_units(p.get("lead")))
+    if verb == Verb.ASSIST_ADDED:
+        return recipients.unit_people(_units(p.get("assist")))
+    if verb == Verb.SUPERVISED:  # the lead unit's handlers and leaders; 挂牌督办 also the named leader
+        people = recipients.unit_people(_units(p.get("unit")))
+        if p.get("escalated_to"):
+            people.add(p["escalated_to"])
+        return people
+    if verb == Verb.REPLIED:
+        return {case.requester_user_id} if case.requester_user_id else set()
+    if verb in (Verb.EVALUATED, Verb.CLOSED, Verb.EXTENSION_APPROVED, Verb.EXTENSION_DENIED):
+        return recipients.unit_people_by_id([case.lead_unit_id])
+    if verb in (Verb.RETURNED, Verb.EXTENSION_REQUESTED):
+        return recipients.role_holders(recipients.Role.DISPATCHER)
+    return set()
+
+
+def on_event_recorded(sender, event, case, **kwargs) -> None:
+    people = people_for(event, case) - {event.actor_id}
+    if not people:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        label = str(Verb(event.verb).label)
+        if event.verb == Verb.SUPERVISED:
+            label = str(SupervisionLevel(event.payload.get("level", 1)).label)
+        subject = _("Case %(number)s: %(what)s") % {"number": case.number, "what": label}
+        title = _("(confidential case)") if case.confidential else case.title
+        note = event.payload.get("note") or event.payload.get("reason") or ""
+        body = f"{title}\n{note}".strip() if not case.confidential else title
+    outbox_add(people, key=f"event:{event.pk}", kind=f"case_{event.verb}", subject=subject, body=body,
+               event_pk=event.pk, case=case, at=event.at)
