@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "dajuan.access",
     "dajuan.worktime",
     "dajuan.cases",
+    "dajuan.workbench",
     "dajuan.demo",
 ]
 

@@ -148,6 +148,11 @@ def _comment(user, case):
     return ok, _("Only staff who can see this case may comment on it.")
 
 
+def _internals(user, case):
+    ok = scope.is_staff_member(user) and can_see(user, case)
+    return ok, _("Internal notes and supervision are shown to staff only.")
+
+
 def _requester_contact(user, case):
     """Also used row by row in lists: with `lead_unit` selected it costs no query."""
     if case.confidential:
@@ -181,5 +186,6 @@ CASE_RULES = {
     Action.REOPEN_CASE: _dispatcher_or_supervisor,
     Action.SUPERVISE_CASE: _supervise,
     Action.COMMENT_CASE: _comment,
+    Action.VIEW_CASE_INTERNALS: _internals,
     Action.VIEW_REQUESTER_CONTACT: _requester_contact,
 }

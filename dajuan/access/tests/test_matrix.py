@@ -26,6 +26,7 @@ MATRIX: dict[Action, set[str]] = {
     Action.GRANT_ROLE: {"admin", "unit_leader"},
     Action.MANAGE_CALENDAR: {"admin"},
     Action.VIEW_AUDIT: {"admin", "supervisor", "inspector"},
+    Action.USE_WORKBENCH: ALL,
 }
 
 # Checked separately (their object is a person or a token): see ApiTokenRuleTests.
@@ -57,6 +58,7 @@ CASE_MATRIX: dict[Action, set[str]] = {
     Action.REOPEN_CASE: DISPATCH | {"supervisor"},
     Action.SUPERVISE_CASE: {"supervisor", "district_leader"},
     Action.COMMENT_CASE: JURISDICTION | LEAD_UNIT,
+    Action.VIEW_CASE_INTERNALS: JURISDICTION | LEAD_UNIT,
     Action.VIEW_REQUESTER_CONTACT: DISPATCH | {"supervisor", "requester"} | LEAD_UNIT,  # the requester: their own
 }
 ASSIGNMENT_ACTIONS = {Action.CLAIM_ASSIGNMENT, Action.RETURN_ASSIGNMENT, Action.REPORT_ASSIST}
