@@ -33,6 +33,9 @@ chromium:
 	   (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium fonts-wqy-microhei >/dev/null 2>&1)) || \
 	  echo "WARNING: /usr/bin/chromium is missing and could not be installed (apt-get install chromium): browser tests will be skipped"; \
 	fi
+	@if [ -x /usr/bin/chromium ] && ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	  apt-get install -y -q fonts-wqy-microhei >/dev/null 2>&1 || echo "note: no CJK font; screenshots will show boxes for Chinese"; \
+	fi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

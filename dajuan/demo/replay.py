@@ -37,8 +37,17 @@ class Step:
     atomic: bool = True
 
 
+def step_inboxes(ctx: ReplayContext) -> str:
+    from dajuan.demo.inboxes import build_inboxes
+
+    made = build_inboxes(ctx.admin)
+    return f"{made['cases']} cases of this week in every persona's inboxes"
+
+
 STEPS: list[Step] = [
     Step("org", step_org),
+    # After the replayed year ("cases"): the current week's work, so each persona's inboxes are full.
+    Step("inboxes", step_inboxes, atomic=False),
 ]
 
 

@@ -70,6 +70,7 @@ GROUPS = [
     Group("unit", _("My unit"), frozenset({Role.HANDLER, Role.UNIT_LEADER, Role.GRID_WORKER})),
     Group("supervision", _("Supervision"), frozenset({Role.SUPERVISOR})),
     Group("leader", _("Leadership"), frozenset({Role.DISTRICT_LEADER})),
+    Group("integrity", _("Discipline inspection"), frozenset({Role.INSPECTOR})),
 ]
 
 
@@ -101,7 +102,7 @@ INBOXES = [
           _("Cases your unit leads and has claimed."), badge=False),
     Inbox("due_soon", _("Due soon"), "unit",
           lambda u, m: _running(m) & _unit_assignments(u, status__in=LIVE, reply_due__gte=m.now,
-                                                       reply_due__lt=m.soon),
+                                                       reply_due__lte=m.soon),
           _("Due before the end of the next working day."), badge=False),
     Inbox("overdue", _("Overdue"), "unit",
           lambda u, m: _running(m) & _unit_assignments(u, status__in=LIVE, reply_due__lt=m.now),
@@ -123,6 +124,9 @@ INBOXES = [
     Inbox("listed", _("Listed for supervision"), "leader",
           lambda u, m: Q(supervision_level=SupervisionLevel.LISTED) & ~Q(status__in=ENDED_STATUSES),
           _("挂牌督办 cases escalated to the district leadership.")),
+    Inbox("confidential", _("Confidential leads"), "integrity",
+          lambda u, m: Q(confidential=True) & ~Q(status__in=ENDED_STATUSES),
+          _("Open cases about officials' conduct; only inspectors see them.")),
 ]
 BY_KEY = {inbox.key: inbox for inbox in INBOXES}
 

@@ -100,8 +100,8 @@ class CasePageTests(LoopTestCase):
     def test_an_unknown_unit_code_names_the_field(self):
         self.client.force_login(self.dispatcher)
         case = transitions.register(title="路灯不亮", content="东关路路灯坏了", source=Source.HOTLINE,
-                                    requester_kind=RequesterKind.CITIZEN, requester_name="孙先生", category=self.property_mgmt,
-                                    by=self.dispatcher)
+                                    requester_kind=RequesterKind.CITIZEN, requester_name="孙先生",
+                                    category=self.property_mgmt, by=self.dispatcher)
         response = self.client.post(act(case.number, "dispatch"), {
             "version": case.version, "category": "JS-WY", "lead_unit": "NOPE", "priority": "normal"}, headers=HX)
         self.assertEqual(response.status_code, 400)
