@@ -5,6 +5,7 @@ from dajuan.workbench.views import case, lists
 app_name = "workbench"
 urlpatterns = [
     path("inbox/", lists.inbox_home, name="inbox-home"),
+    path("inbox/badge/", lists.inbox_badge, name="inbox-badge"),
     path("inbox/<slug:key>/", lists.inbox, name="inbox"),
     path("cases/", lists.case_list_view, name="case_list"),
     path("cases/export.xlsx", lists.case_export, name="case_export"),

@@ -126,7 +126,10 @@ class InboxTests(LoopTestCase):
         response = self.client.get(reverse("workbench:inbox", args=["to_claim"]))
         self.assertContains(response, self.case.number)
         self.assertContains(response, 'data-count="to_claim">1<')
-        self.assertContains(response, 'data-nav-badge="workbench:inbox-home">1<')
+        self.assertContains(response, f'hx-get="{reverse("workbench:inbox-badge")}"')
+        self.assertContains(self.client.get(reverse("workbench:inbox-badge")), 'data-nav-badge="inbox">1<')
+        self.client.force_login(self.other_handler)
+        self.assertNotContains(self.client.get(reverse("workbench:inbox-badge")), "data-nav-badge")
 
     def test_inbox_home_opens_the_first_inbox_with_work(self):
         self.client.force_login(self.handler)

@@ -45,6 +45,12 @@ def inbox_home(request: HttpRequest) -> HttpResponse:
     return redirect("workbench:inbox", key=first.inbox.key)
 
 
+def inbox_badge(request: HttpRequest) -> HttpResponse:
+    """The navigation's count of waiting work, loaded by htmx after the page (so other pages pay nothing)."""
+    require(request.user, Action.USE_WORKBENCH)
+    return render(request, "workbench/_nav_badge.html", {"total": selectors.inbox_total(request.user)})
+
+
 def inbox(request: HttpRequest, key: str) -> HttpResponse:
     require(request.user, Action.USE_WORKBENCH)
     box = selectors.BY_KEY.get(key)
