@@ -89,7 +89,7 @@ def main() -> None:
         ("search, rare phrase 烧烤店油烟直排", Cast.dispatcher,
          "/cases/?q=%E7%83%A7%E7%83%A4%E5%BA%97%E6%B2%B9%E7%83%9F%E7%9B%B4%E6%8E%92"),
         ("list page 200 (keyset)", Cast.dispatcher, None),
-        ("case page", Cast.handler, f"/cases/{numbers['closed']}/"),
+        ("case page", Cast.handler, f"/cases/{numbers['closed:QC-ZJJ']}/"),
     ]
     for label, user, url in pages:
         client = Client()
@@ -159,7 +159,7 @@ def _bulk_load(count: int, actor, units, category) -> dict[str, str]:
         ])
         events, assignments = [], []
         for case, (status, registered, unit, *_rest) in zip(cases, rows, strict=True):
-            numbers.setdefault(status, case.number)
+            numbers.setdefault(f"{status}:{unit.code}", case.number)
             prev = GENESIS_HASH
             for seq, verb in enumerate(VERBS[status], start=1):
                 event = Event(case=case, seq=seq, verb=verb, actor=actor, actor_name=str(actor),

@@ -13,6 +13,7 @@ from dajuan.cases.selectors import CaseFilters, case_list, case_page
 from dajuan.core.errors import DomainError
 from dajuan.workbench import export, selectors
 from dajuan.workbench.casepage import unit_options
+from dajuan.workbench.rows import list_rows
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -60,7 +61,8 @@ def inbox(request: HttpRequest, key: str) -> HttpResponse:
     moment = selectors.Moment.at()
     page, error = _page(request, None, where=box.where(request.user, moment))
     return render(request, "workbench/inbox.html", {
-        "groups": groups, "inbox": box, "page": page, "error": error, "now": moment.now,
+        "groups": groups, "inbox": box, "page": page, "error": error,
+        "rows": list_rows(page.rows, now=moment.now) if page else [],
         "next_url": _next_url(request, page.next_cursor if page else None),
     })
 
@@ -88,7 +90,8 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     context = _filter_context(request, filters, error)
     query = request.GET.copy()
     query.pop("after", None)
-    context |= {"page": page, "now": timezone.now(), "next_url": _next_url(request, page.next_cursor if page else None),
+    context |= {"page": page, "rows": list_rows(page.rows, now=timezone.now()) if page else [],
+                "next_url": _next_url(request, page.next_cursor if page else None),
                 "export_query": query.urlencode(), "groups": selectors.inbox_counts(request.user)}
     return render(request, "workbench/case_list.html", context, status=error.http_status if error else 200)
 
