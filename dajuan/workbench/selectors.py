@@ -172,3 +172,31 @@ def inbox_total(user) -> int | None:
     if not groups_for(user):
         return None
     return sum(c.count for _group, counts in inbox_counts(user) for c in counts if c.inbox.badge)
+
+
+RATE_NAMES = [("claim_rate", "响应率"), ("on_time_reply_rate", "按时办结率"), ("closure_rate", "办结率"),
+              ("satisfaction_rate", "满意率"), ("reopen_rate", "重办率"), ("return_rate", "退回率")]
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    unit: object
+    rates: list  # cases.figures.Rate, in RATE_NAMES order
+
+
+def leader_figures(user, *, now: datetime | None = None) -> dict:
+    """The district leader's view of the units under the district this quarter (each with its subtree):
+    the six rates computed from the ledger by cases.figures, with their formulas."""
+    from dajuan.cases.figures import unit_figures
+    from dajuan.org.models import Unit
+
+    now = timezone.localtime(now or timezone.now())
+    start = now.replace(month=(now.month - 1) // 3 * 3 + 1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    units = [u for u in Unit.objects.filter(depth=2, is_active=True).order_by("path")
+             if u.kind in ("department", "town")]
+    figures = unit_figures(user=user, units=units, start=start, end=now, subtree=True)
+    rows = [FigureRow(u, [getattr(figures[u.code], name) for name, _label in RATE_NAMES])
+            for u in units if u.code in figures]
+    headers = [(label, rate.formula) for (_name, label), rate in zip(RATE_NAMES, rows[0].rates, strict=True)] \
+        if rows else []
+    return {"since": start, "headers": headers, "rows": rows}

@@ -203,3 +203,14 @@ class ExportTests(LoopTestCase):
         self.assertEqual(response.status_code, 400)
         self.assertContains(response, 'data-error-field="export"', status_code=400)
         self.assertEqual(self.client.get(reverse("workbench:case_export"), {"q": "电梯"}).status_code, 200)
+
+
+class LeaderInboxTests(LoopTestCase):
+    def test_listed_cases_and_the_units_figures_with_formulas(self):
+        transitions.supervise(self.case, level=3, note="挂牌督办", escalated_to=self.district_leader,
+                              by=self.supervisor)
+        self.client.force_login(self.district_leader)
+        response = self.client.get(reverse("workbench:inbox", args=["listed"]))
+        self.assertContains(response, self.case.number)
+        self.assertContains(response, 'data-unit="QC-ZJJ"')
+        self.assertContains(response, "响应率 = ")

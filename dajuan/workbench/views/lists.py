@@ -60,8 +60,9 @@ def inbox(request: HttpRequest, key: str) -> HttpResponse:
     groups = selectors.inbox_counts(request.user)
     moment = selectors.Moment.at()
     page, error = _page(request, None, where=box.where(request.user, moment))
+    figures = selectors.leader_figures(request.user, now=moment.now) if box.group == "leader" else None
     return render(request, "workbench/inbox.html", {
-        "groups": groups, "inbox": box, "page": page, "error": error,
+        "groups": groups, "inbox": box, "page": page, "error": error, "figures": figures,
         "rows": list_rows(page.rows, now=moment.now) if page else [],
         "next_url": _next_url(request, page.next_cursor if page else None),
     })
