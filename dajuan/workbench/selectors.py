@@ -9,6 +9,8 @@ the number of cases; the list of an inbox is cases.selectors.case_page with the 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import reduce
+from operator import or_
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -159,8 +161,10 @@ def inbox_counts(user, moment: Moment | None = None) -> list[tuple[Group, list[I
     moment_used = moment or Moment.at()
     for group in groups_for(user):
         boxes = [inbox for inbox in INBOXES if inbox.group == group.key]
-        counts = visible_cases(user).aggregate(
-            **{inbox.key: Count("pk", filter=inbox.where(user, moment_used)) for inbox in boxes})
+        conditions = {inbox.key: inbox.where(user, moment_used) for inbox in boxes}
+        # Only rows in some inbox are read (the OR lets the database use its indexes), each counted per inbox.
+        counts = visible_cases(user).filter(reduce(or_, conditions.values())).aggregate(
+            **{key: Count("pk", filter=q) for key, q in conditions.items()})
         result.append((group, [InboxCount(inbox, counts[inbox.key]) for inbox in boxes]))
     if moment is None:
         setattr(user, _CACHE_ATTR, result)
