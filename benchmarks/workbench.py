@@ -46,21 +46,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=200_000, help="cases to bulk-load")
     parser.add_argument("--runs", type=int, default=30, help="requests timed per page")
+    parser.add_argument("--reuse", action="store_true", help="time against the cases already loaded in the "
+                        "database named by DAJUAN_DATABASE_URL (a previous run's), without loading again")
     args = parser.parse_args()
 
     import django
 
     django.setup()
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
-
-    if "cases_case" in connection.introspection.table_names():
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from dajuan.cases.models import Category
+    from dajuan.cases.models import Case, Category
     from dajuan.org.choices import UnitKind
     from dajuan.org.services import unit_add
     from dajuan.testing import build_cast
@@ -68,15 +67,25 @@ def main() -> None:
     class Cast:
         pass
 
-    build_cast(Cast)
-    units = [Cast.housing, Cast.labour, Cast.town] + [
-        unit_add(code=f"QC-B{i:02d}", name=f"区第{i}局", kind=UnitKind.DEPARTMENT, parent=Cast.district)
-        for i in range(27)]
-    category = Category.objects.create(code="JS", name="城乡建设", default_lead_unit=Cast.housing)
     print(f"database: {connection.vendor}  ({os.environ['DAJUAN_DATABASE_URL'].split('@')[-1]})")
-    started = time.perf_counter()
-    numbers = _bulk_load(args.cases, Cast.dispatcher, units, category)
-    print(f"bulk-load:  {args.cases:,} cases in {time.perf_counter() - started:.0f} s")
+    if args.reuse:
+        users = get_user_model().objects
+        Cast.dispatcher, Cast.handler = users.get(username="zhang"), users.get(username="li")
+        numbers = {"closed:QC-ZJJ": Case.objects.filter(status="closed", lead_unit__code="QC-ZJJ")
+                   .values_list("number", flat=True).first()}
+        print(f"reusing {Case.objects.count():,} cases")
+    else:
+        if "cases_case" in connection.introspection.table_names():
+            call_command("flush", interactive=False, verbosity=0)
+        call_command("migrate", verbosity=0)
+        build_cast(Cast)
+        units = [Cast.housing, Cast.labour, Cast.town] + [
+            unit_add(code=f"QC-B{i:02d}", name=f"区第{i}局", kind=UnitKind.DEPARTMENT, parent=Cast.district)
+            for i in range(27)]
+        category = Category.objects.create(code="JS", name="城乡建设", default_lead_unit=Cast.housing)
+        started = time.perf_counter()
+        numbers = _bulk_load(args.cases, Cast.dispatcher, units, category)
+        print(f"bulk-load:  {args.cases:,} cases in {time.perf_counter() - started:.0f} s")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
