@@ -31,7 +31,7 @@ def columns() -> list[tuple[str, object]]:
     return [
         (_("Number"), lambda r: r.case.number),
         (_("Registered at"), lambda r: when(r.case.registered_at)),
-        (_("Source"), lambda r: r.case.get_source_display()),
+        (_("Channel"), lambda r: r.case.get_source_display()),
         (_("Title"), lambda r: r.case.title),
         (_("Content"), lambda r: r.case.content),
         (_("Category"), lambda r: r.case.category.name if r.case.category else ""),
