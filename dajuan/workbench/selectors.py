@@ -83,8 +83,13 @@ def _unit_assignments(user, **conditions) -> Q:
 
 
 def _running(m: Moment) -> Q:
-    return Q(status__in=WITH_UNIT_STATUSES, suspended_at=None)
+    return Q(suspended_at=None)
 
+
+# Unit inboxes are driven by the unit's live assignments alone: a live (pending/claimed) assignment
+# exists only while its case is dispatched, in progress or suspended (transitions end them on return,
+# merge, transfer and reply), so a condition on the case's status would add nothing but would tempt the
+# database into scanning cases by status instead of looking up the unit's few assignments.
 
 INBOXES = [
     Inbox("received", _("To dispatch"), "dispatch", lambda u, m: Q(status=CaseStatus.RECEIVED),
@@ -96,11 +101,10 @@ INBOXES = [
                          .values("case_id")),
           _("Lead units asking for more working days.")),
     Inbox("to_claim", _("To claim"), "unit",
-          lambda u, m: Q(status__in=WITH_UNIT_STATUSES) & _unit_assignments(u, status=AssignmentStatus.PENDING),
+          lambda u, m: _unit_assignments(u, status=AssignmentStatus.PENDING),
           _("Claim on the day they arrive (当日认领).")),
     Inbox("in_progress", _("In progress"), "unit",
-          lambda u, m: Q(status__in=(CaseStatus.IN_PROGRESS, CaseStatus.SUSPENDED))
-          & _unit_assignments(u, status=AssignmentStatus.CLAIMED, role=AssignmentRole.LEAD),
+          lambda u, m: _unit_assignments(u, status=AssignmentStatus.CLAIMED, role=AssignmentRole.LEAD),
           _("Cases your unit leads and has claimed."), badge=False),
     Inbox("due_soon", _("Due soon"), "unit",
           lambda u, m: _running(m) & _unit_assignments(u, status__in=LIVE, reply_due__gte=m.now,
@@ -110,11 +114,10 @@ INBOXES = [
           lambda u, m: _running(m) & _unit_assignments(u, status__in=LIVE, reply_due__lt=m.now),
           _("Past the reply (or assisting report) deadline.")),
     Inbox("assisting", _("Assisting"), "unit",
-          lambda u, m: Q(status__in=WITH_UNIT_STATUSES)
-          & _unit_assignments(u, status__in=LIVE, role=AssignmentRole.ASSIST),
+          lambda u, m: _unit_assignments(u, status__in=LIVE, role=AssignmentRole.ASSIST),
           _("Cases your unit was summoned to assist (协办).")),
     Inbox("all_overdue", _("Overdue in the district"), "supervision",
-          lambda u, m: _running(m) & Q(reply_due__lt=m.now),
+          lambda u, m: Q(status__in=WITH_UNIT_STATUSES, suspended_at=None, reply_due__lt=m.now),
           _("Every overdue case; the level column shows how far supervision has gone.")),
     Inbox("supervised", _("Under supervision"), "supervision",
           lambda u, m: Q(supervision_level__gte=SupervisionLevel.SUPERVISED) & ~Q(status__in=ENDED_STATUSES)
