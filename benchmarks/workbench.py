@@ -97,6 +97,7 @@ def main() -> None:
         ("search, common word 电梯", Cast.dispatcher, "/cases/?q=%E7%94%B5%E6%A2%AF"),
         ("search, rare phrase 烧烤店油烟直排", Cast.dispatcher,
          "/cases/?q=%E7%83%A7%E7%83%A4%E5%BA%97%E6%B2%B9%E7%83%9F%E7%9B%B4%E6%8E%92"),
+        ("search, no match 火星基地 (full scan)", Cast.dispatcher, "/cases/?q=%E7%81%AB%E6%98%9F%E5%9F%BA%E5%9C%B0"),
         ("list page 200 (keyset)", Cast.dispatcher, None),
         ("case page", Cast.handler, f"/cases/{numbers['closed:QC-ZJJ']}/"),
     ]
