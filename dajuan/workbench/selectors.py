@@ -100,7 +100,8 @@ INBOXES = [
     Inbox("returned", _("Returned"), "dispatch", lambda u, m: Q(status=CaseStatus.RETURNED),
           _("Cases a unit handed back: dispatch them again or reject them.")),
     Inbox("extensions", _("Extensions to decide"), "dispatch",
-          lambda u, m: Q(pk__in=ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING)
+          lambda u, m: Q(status__in=(CaseStatus.IN_PROGRESS, CaseStatus.SUSPENDED),
+                         pk__in=ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING)
                          .values("case_id")),
           _("Lead units asking for more working days.")),
     Inbox("to_claim", _("To claim"), "unit",
