@@ -70,12 +70,15 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "treebeard",
+    "ninja",
     "dajuan.core",
     "dajuan.accounts",
     "dajuan.org",
     "dajuan.access",
     "dajuan.worktime",
     "dajuan.cases",
+    "dajuan.enterprise",
+    "dajuan.intake",
     "dajuan.demo",
 ]
 

@@ -38,3 +38,7 @@ class Action(models.TextChoices):
     SUPERVISE_CASE = "supervise_case", _("Supervise a case")
     COMMENT_CASE = "comment_case", _("Comment on a case")
     VIEW_REQUESTER_CONTACT = "view_requester_contact", _("See the requester's phone number")
+    # Intake and enterprises (object: none).
+    IMPORT_CASES = "import_cases", _("Import cases from a spreadsheet")
+    MANAGE_ENTERPRISE = "manage_enterprise", _("Register enterprises and their accounts")
+    USE_ENTERPRISE_PORTAL = "use_enterprise_portal", _("Submit and follow cases for an enterprise")

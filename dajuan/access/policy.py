@@ -86,6 +86,18 @@ def _revoke_api_token(user, token) -> Decision:
     return deny(_("Only the token's owner or a system administrator may revoke it."))
 
 
+def _dispatcher_or_admin(user, obj: Any) -> Decision:
+    if scope.has_role(user, Role.DISPATCHER, Role.ADMIN):
+        return ALLOW
+    return deny(_("Only a dispatcher or a system administrator may do this."))
+
+
+def _enterprise_portal(user, obj: Any) -> Decision:
+    if scope.enterprise_id_of(user) is not None:
+        return ALLOW
+    return deny(_("Only an account linked to an enterprise may use the enterprise portal."))
+
+
 RULES: dict[Action, Callable[[Any, Any], Decision]] = {
     Action.VIEW_UNIT: _view_unit,
     Action.MANAGE_UNIT: _admin_only,
@@ -96,6 +108,9 @@ RULES: dict[Action, Callable[[Any, Any], Decision]] = {
     Action.VIEW_AUDIT: _view_audit,
     Action.CREATE_API_TOKEN: _create_api_token,
     Action.REVOKE_API_TOKEN: _revoke_api_token,
+    Action.IMPORT_CASES: _dispatcher_or_admin,
+    Action.MANAGE_ENTERPRISE: _dispatcher_or_admin,
+    Action.USE_ENTERPRISE_PORTAL: _enterprise_portal,
 }
 
 

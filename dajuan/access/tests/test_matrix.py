@@ -26,6 +26,9 @@ MATRIX: dict[Action, set[str]] = {
     Action.GRANT_ROLE: {"admin", "unit_leader"},
     Action.MANAGE_CALENDAR: {"admin"},
     Action.VIEW_AUDIT: {"admin", "supervisor", "inspector"},
+    Action.IMPORT_CASES: {"admin", "dispatcher"},
+    Action.MANAGE_ENTERPRISE: {"admin", "dispatcher"},
+    Action.USE_ENTERPRISE_PORTAL: set(),  # enterprise accounts only: see test_requesters.py
 }
 
 # Checked separately (their object is a person or a token): see ApiTokenRuleTests.

@@ -1,0 +1,22 @@
+"""Writes that must commit with a case's events (cases.signals.event_recorded)."""
+
+from django.dispatch import receiver
+
+from dajuan.cases.choices import Verb
+from dajuan.cases.signals import event_recorded
+from dajuan.intake.models import Intake
+from dajuan.intake.services import new_tracking_code, pending_intake
+
+
+@receiver(event_recorded, dispatch_uid="intake.record_intake")
+def record_intake(sender, event, case, **kwargs) -> None:
+    """Every registered case gets its Intake row (and tracking code) in the REGISTERED transaction,
+    whichever channel — or transition caller — registered it."""
+    if event.verb != Verb.REGISTERED:
+        return
+    pending = pending_intake()
+    Intake.objects.create(
+        case=case, channel=case.source, tracking_code=new_tracking_code(),
+        enterprise=pending.enterprise if pending else None, group=pending.group if pending else None,
+        external_id=pending.external_id if pending else "",
+    )
