@@ -230,6 +230,25 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+def cache() -> dict:
+    """Shared by every worker (rate limits count across processes): the database cache by default — one
+    table, SQLite and PostgreSQL alike, nothing else to run — or Redis when DAJUAN_CACHE_URL names it."""
+    url = os.environ.get("DAJUAN_CACHE_URL", "")
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url == "locmem://":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dajuan_cache"}
+
+
+CACHES = {"default": cache()}
+
+# Intake: public form limits per hour (per client address, per phone) and tracking look-ups.
+DAJUAN_PROXY_COUNT = envint("DAJUAN_PROXY_COUNT", 0)
+DAJUAN_PUBLIC_SUBMITS_PER_IP_HOUR = envint("DAJUAN_PUBLIC_SUBMITS_PER_IP_HOUR", 20)
+DAJUAN_PUBLIC_SUBMITS_PER_PHONE_HOUR = envint("DAJUAN_PUBLIC_SUBMITS_PER_PHONE_HOUR", 5)
+DAJUAN_TRACKING_LOOKUPS_PER_IP_HOUR = envint("DAJUAN_TRACKING_LOOKUPS_PER_IP_HOUR", 30)
+
 # The loop (cases).
 DAJUAN_ATTACHMENT_MAX_MB = envint("DAJUAN_ATTACHMENT_MAX_MB", 10)
 DAJUAN_ATTACHMENT_MAX_COUNT = envint("DAJUAN_ATTACHMENT_MAX_COUNT", 9)

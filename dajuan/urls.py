@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("dajuan.accounts.urls")),
     path("org/", include("dajuan.org.urls")),
     path("calendar/", include("dajuan.worktime.urls")),
+    path("report/", include("dajuan.intake.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from dajuan.intake import views
+
+app_name = "intake"
+urlpatterns = [
+    path("", views.public_submit, name="public-submit"),
+    path("submitted/", views.public_submitted, name="public-submitted"),
+    path("track/", views.track_lookup, name="track-lookup"),
+    path("track/<str:code>/", views.track_detail, name="track-detail"),
+    path("track/<str:code>/evaluate/", views.track_evaluate, name="track-evaluate"),
+]
