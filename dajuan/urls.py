@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from dajuan.api.api import urls as api_urls
+
 urlpatterns = [
     path("", include("dajuan.core.urls")),
     path("accounts/", include("dajuan.accounts.urls")),
     path("org/", include("dajuan.org.urls")),
     path("calendar/", include("dajuan.worktime.urls")),
     path("report/", include("dajuan.intake.urls")),
+    path("api/", api_urls()),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
