@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "dajuan.cases",
     "dajuan.enterprise",
     "dajuan.intake",
+    "dajuan.open311",
     "dajuan.demo",
 ]
 

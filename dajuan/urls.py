@@ -10,6 +10,7 @@ urlpatterns = [
     path("calendar/", include("dajuan.worktime.urls")),
     path("report/", include("dajuan.intake.urls")),
     path("api/", api_urls()),
+    path("open311/v2/", include("dajuan.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

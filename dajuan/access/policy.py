@@ -172,3 +172,16 @@ def visible_cases(user) -> QuerySet:
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return Case.objects.none()
     return Case.objects.filter(case_scope_q(user))
+
+
+# Channels whose cases are public by nature: the citizen filed them in the open (FixMyStreet's idea).
+PUBLIC_FEED_SOURCES = ("web", "open311")
+
+
+def public_cases() -> QuerySet:
+    """Cases anyone may list without logging in (the Open311 public feed): never confidential, only
+    those filed through the public channels, and the feed never shows who filed them."""
+    from dajuan.cases.models import Case
+
+    return Case.objects.filter(confidential=False, source__in=PUBLIC_FEED_SOURCES)
+
