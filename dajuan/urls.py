@@ -11,6 +11,7 @@ urlpatterns = [
     path("report/", include("dajuan.intake.urls")),
     path("api/", api_urls()),
     path("open311/v2/", include("dajuan.open311.urls")),
+    path("enterprise/", include("dajuan.enterprise.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

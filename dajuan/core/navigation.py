@@ -22,6 +22,8 @@ NAV_ITEMS = [
     NavItem(_("Units"), "org:unit-tree", Action.VIEW_UNIT),
     NavItem(_("Import units"), "org:import", Action.IMPORT_ORG),
     NavItem(_("Holidays"), "worktime:holiday-list", Action.MANAGE_CALENDAR),
+    NavItem(_("Enterprise portal"), "enterprise:portal-home", Action.USE_ENTERPRISE_PORTAL),
+    NavItem(_("Import cases"), "intake:import", Action.IMPORT_CASES),
 ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dajuan.intake import views
+from dajuan.intake import import_views, views
 
 app_name = "intake"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("track/", views.track_lookup, name="track-lookup"),
     path("track/<str:code>/", views.track_detail, name="track-detail"),
     path("track/<str:code>/evaluate/", views.track_evaluate, name="track-evaluate"),
+    path("import/", import_views.case_import, name="import"),
 ]
