@@ -122,9 +122,10 @@ class ImportCommitTests(IntakeTestCase):
         self.assertEqual(third.events.get(verb=Verb.CLAIMED).actor, self.handler)
 
     def test_a_reimport_is_recognised_and_duplicates_nothing(self):
-        case_import_commit("12345.xlsx", xlsx(GOOD), by=self.dispatcher)
+        data = xlsx(GOOD)
+        case_import_commit("12345.xlsx", data, by=self.dispatcher)
         count = Case.objects.count()
-        again = case_import_check("copy.xlsx", xlsx(GOOD), by=self.dispatcher)
+        again = case_import_check("copy.xlsx", data, by=self.dispatcher)  # the same file, renamed
         self.assertEqual((len(again.plans), len(again.already_imported)), (0, 3))
         self.assertIsNotNone(again.earlier_batch)
         grown = case_import_commit("more.xlsx", xlsx([*GOOD, ["GD-2025-0004", "2025-03-21 08:00", "12345", "噪音扰民",
