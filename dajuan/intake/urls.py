@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dajuan.intake import import_views, views
+from dajuan.intake import import_views, views, webhook
 
 app_name = "intake"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("track/<str:code>/", views.track_detail, name="track-detail"),
     path("track/<str:code>/evaluate/", views.track_evaluate, name="track-evaluate"),
     path("import/", import_views.case_import, name="import"),
+    path("webhook/groups/<slug:code>/", webhook.group_message, name="group-webhook"),
 ]
