@@ -76,3 +76,42 @@ def public_timeline(case: Case) -> list[PublicEntry]:
 def latest_reply(case: Case) -> str:
     event = case.events.filter(verb=Verb.REPLIED).order_by("-seq").first()
     return event.payload.get("text", "") if event else ""
+
+
+@dataclass(frozen=True)
+class ChannelFigures:
+    """One channel's figures for a period, from the ledger (formulas as the dashboard shows them)."""
+
+    source: str
+    label: str
+    received: int  # REGISTERED events in the period
+    closed: int  # CLOSED events in the period
+    evaluated: int  # EVALUATED events in the period
+    satisfied: int  # of which 满意 or 基本满意
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        """满意率 = (满意 + 基本满意) ÷ 本期评价数; None when nothing was evaluated."""
+        return self.satisfied / self.evaluated if self.evaluated else None
+
+
+def channel_figures(user, *, start: datetime, end: datetime) -> list[ChannelFigures]:
+    """Per source channel (受理渠道), over the cases `user` may see, for events in [start, end)."""
+    from django.db.models import Count, Q
+
+    from dajuan.access.policy import visible_cases
+    from dajuan.cases.choices import SATISFIED_VALUES, Source
+    from dajuan.cases.models import Event
+
+    events = Event.objects.filter(case__in=visible_cases(user).values("pk"), at__gte=start, at__lt=end)
+    rows = events.values("case__source").annotate(
+        received=Count("pk", filter=Q(verb=Verb.REGISTERED)),
+        closed=Count("pk", filter=Q(verb=Verb.CLOSED)),
+        evaluated=Count("pk", filter=Q(verb=Verb.EVALUATED)),
+        satisfied=Count("pk", filter=Q(verb=Verb.EVALUATED,
+                                       payload__satisfaction__in=[str(v) for v in SATISFIED_VALUES])),
+    )
+    by_source = {r["case__source"]: r for r in rows}
+    return [ChannelFigures(source=s.value, label=str(s.label), received=r["received"], closed=r["closed"],
+                           evaluated=r["evaluated"], satisfied=r["satisfied"])
+            for s in Source if (r := by_source.get(s.value))]
