@@ -45,9 +45,19 @@ def step_cases(ctx: ReplayContext) -> str:
         f"{name} {n}" for name, n in sorted(tally.items()))
 
 
+def step_intake(ctx: ReplayContext) -> str:
+    from dajuan.demo.intake import build_intake
+
+    dispatcher = get_user_model().objects.get(username="dispatcher")
+    counts, logins = build_intake(ctx.admin, dispatcher)
+    ctx.logins.extend(logins)
+    return ", ".join(f"{name} {n}" for name, n in counts.items())
+
+
 STEPS: list[Step] = [
     Step("org", step_org),
     Step("cases", step_cases, atomic=False),
+    Step("intake", step_intake, atomic=False),
 ]
 
 

@@ -140,3 +140,20 @@ def case_register(*, by, channel: str, title: str, content: str, category=None, 
 
 def intake_for(case: Case) -> Intake | None:
     return Intake.objects.filter(case=case).first()
+
+
+def intake_enterprise_set(case: Case, *, enterprise, by) -> Intake:
+    """Record which registered enterprise a case was raised for (e.g. a hotline call from a company's
+    contact), so every account of that enterprise sees and may evaluate it. Raises NotPermitted."""
+    from dajuan.access.actions import Action
+    from dajuan.access.policy import require
+    from dajuan.core.audit import audit_record
+
+    require(by, Action.MANAGE_ENTERPRISE)
+    intake = Intake.objects.get(case=case)
+    before = intake.enterprise_id
+    Intake.objects.filter(pk=intake.pk).update(enterprise=enterprise)
+    intake.enterprise = enterprise
+    audit_record(intake, "intake_enterprise_set", by=by, before={"enterprise": before},
+                 after={"enterprise": enterprise.pk if enterprise else None})
+    return intake

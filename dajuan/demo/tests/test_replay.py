@@ -5,6 +5,7 @@ from dajuan.cases.ledger import verify_chains, versions_out_of_step
 from dajuan.cases.models import Case, Event
 from dajuan.demo.models import ReplayStep
 from dajuan.demo.replay import ReplayContext, replay
+from dajuan.intake.models import Intake
 
 
 # TransactionTestCase: the cases step calls durable transitions, which refuse to run inside a test's
@@ -14,7 +15,7 @@ class DemoReplayTests(TransactionTestCase):
     def test_replay_builds_a_year_of_cases_through_the_loop_and_runs_once(self):
         ran = replay(ReplayContext(say=lambda line: None))
 
-        self.assertEqual([name for name, _summary in ran], ["org", "cases"])
+        self.assertEqual([name for name, _summary in ran], ["org", "cases", "intake"])
         statuses = set(Case.objects.values_list("status", flat=True))
         # Every status a case can rest in (EVALUATED closes at once with the default settings).
         expected = set(CaseStatus) - {CaseStatus.EVALUATED}
@@ -28,4 +29,8 @@ class DemoReplayTests(TransactionTestCase):
 
         again = replay(ReplayContext(say=lambda line: None))
         self.assertEqual(again, [])
-        self.assertEqual(ReplayStep.objects.count(), 2)
+        self.assertEqual(ReplayStep.objects.count(), 3)
+        sources = set(Case.objects.values_list("source", flat=True))
+        self.assertTrue({"web", "wechat_group"} <= sources)
+        self.assertTrue(Intake.objects.exclude(enterprise=None).exists())
+        self.assertEqual(Intake.objects.count(), Case.objects.count())
