@@ -7,7 +7,7 @@ VENDOR := var/vendor
 PO := locale/zh_Hans/LC_MESSAGES/django.po
 MO := $(PO:.po=.mo)
 
-.PHONY: run test bootstrap lint pytest messages demo clean-demo
+.PHONY: run test bootstrap lint pytest messages demo clean-demo chromium
 
 run: bootstrap
 	DAJUAN_DEBUG=1 $(BIN)/dajuan migrate --no-input
@@ -23,7 +23,11 @@ lint: $(VENV)/.installed
 pytest: $(VENV)/.installed
 	$(BIN)/pytest -q -n 2 --dist loadfile
 
-bootstrap: $(VENV)/.installed $(VENDOR)/.stamp $(MO)
+bootstrap: $(VENV)/.installed $(VENDOR)/.stamp $(MO) chromium
+
+# Browser tests drive Debian's chromium through Playwright (executable_path; no browser download).
+chromium:
+	@command -v chromium >/dev/null || (apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q && apt-get install -y -q chromium)) || echo "chromium is missing: browser tests will be skipped"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
