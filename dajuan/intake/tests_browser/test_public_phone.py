@@ -50,7 +50,9 @@ class PublicFormOnAPhoneTests(StaticLiveServerTestCase):
         DeadlinePolicy.objects.create(category=None, priority=Priority.NORMAL, reply_limit=5,
                                       limit_unit=LimitUnit.WORKING_DAYS)
         self.context = self.browser.new_context(viewport={"width": 390, "height": 844}, user_agent=WECHAT_UA,
-                                                is_mobile=True, has_touch=True, locale="zh-CN")
+                                                is_mobile=True, has_touch=True, locale="zh-CN",
+                                                geolocation={"latitude": 33.8446, "longitude": 115.7794},
+                                                permissions=["geolocation"])
         self.page = self.context.new_page()
         folder = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, folder)
@@ -70,6 +72,8 @@ class PublicFormOnAPhoneTests(StaticLiveServerTestCase):
         page.select_option("#id_category", label="物业管理")
         page.fill("#id_content", "东关小区3号楼下水道堵塞，污水外溢三天。<script>alert(1)</script>")
         page.fill("#id_address", "东关小区3号楼")
+        page.click("#use-location")
+        page.wait_for_function("document.getElementById('id_latitude').value !== ''")
         page.set_input_files("#id_photos", str(self.photo))
         page.fill("#id_name", "陈先生")
         page.fill("#id_phone", "13900004321")
@@ -78,6 +82,7 @@ class PublicFormOnAPhoneTests(StaticLiveServerTestCase):
         self.assertEqual(len(code), 10)
         case = Case.objects.get(intake__tracking_code=code)
         self.assertEqual(case.attachments.count(), 1)
+        self.assertEqual((str(case.latitude), str(case.longitude)), ("33.844600", "115.779400"))
 
         transitions.dispatch(case, lead_unit=self.housing, by=self.dispatcher)
         transitions.claim(case.assignments.get(), by=self.handler)
