@@ -3,6 +3,7 @@ problem → commit. The file is kept server-side (org's import stash) under a to
 commit reads it back from there and checks it again."""
 
 from django import forms
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ from dajuan.org.importing.report import Source
 from dajuan.org.importing.stash import stash_drop, stash_get, stash_put
 
 SESSION_KEY = "case_import_token"
+PROGRESS_SESSION_KEY = "case_import_progress"  # outlives the commit, so the page can show the last count
 MAX_BYTES = 20 * 1024 * 1024
 
 
@@ -26,6 +28,10 @@ class UploadForm(forms.Form):
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 20 MB; split it."))
         return upload
+
+
+def _progress_key(token: str) -> str:
+    return f"dajuan:case-import-progress:{token}"
 
 
 def mapping_from(post) -> dict[str, str]:
@@ -51,7 +57,7 @@ def case_import(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         source = Source(name=upload.name, data=upload.read())
         stash_drop(request.session.pop(SESSION_KEY, None))
-        request.session[SESSION_KEY] = stash_put([source])
+        request.session[SESSION_KEY] = request.session[PROGRESS_SESSION_KEY] = stash_put([source])
         report = case_import_check(source.name, source.data, by=request.user)
         return _page(request, report=report, status=200 if report.ok else 400)
     sources = stash_get(request.session.get(SESSION_KEY))
@@ -62,9 +68,23 @@ def case_import(request: HttpRequest) -> HttpResponse:
     [source] = sources
     mapping = mapping_from(request.POST)
     if step == "commit":
-        report = case_import_commit(source.name, source.data, mapping, by=request.user)
+        token = request.session.get(SESSION_KEY)
+
+        def progress(done: int, total: int) -> None:
+            if done == total or done % 20 == 0:
+                cache.set(_progress_key(token), (done, total), timeout=3600)
+
+        report = case_import_commit(source.name, source.data, mapping, by=request.user, progress=progress)
         if report.committed:
             stash_drop(request.session.pop(SESSION_KEY, None))
     else:
         report = case_import_check(source.name, source.data, mapping, by=request.user)
     return _page(request, report=report, status=200 if report.ok else 400)
+
+
+def case_import_progress(request: HttpRequest) -> HttpResponse:
+    """The import page polls this (htmx) while its commit request runs: rows written of rows to write."""
+    require(request.user, Action.IMPORT_CASES)
+    token = request.session.get(PROGRESS_SESSION_KEY)
+    done, total = cache.get(_progress_key(token), (0, 0)) if token else (0, 0)
+    return render(request, "intake/_import_progress.html", {"done": done, "total": total})

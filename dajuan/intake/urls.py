@@ -10,5 +10,6 @@ urlpatterns = [
     path("track/<str:code>/", views.track_detail, name="track-detail"),
     path("track/<str:code>/evaluate/", views.track_evaluate, name="track-evaluate"),
     path("import/", import_views.case_import, name="import"),
+    path("import/progress/", import_views.case_import_progress, name="import-progress"),
     path("webhook/groups/<slug:code>/", webhook.group_message, name="group-webhook"),
 ]

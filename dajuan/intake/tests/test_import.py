@@ -143,8 +143,12 @@ class ImportPageAndCommandTests(IntakeTestCase):
         upload = self.client.post(url, {"step": "upload", "file": SimpleUploadedFile("w.xlsx", xlsx(GOOD))})
         self.assertContains(upload, "工单编号")
         mapping = {f"map_{k}": v for k, v in upload.context["report"].mapping.items()}
+        progress = reverse("intake:import-progress")
+        self.assertEqual((self.client.get(progress).context["done"], self.client.get(progress).context["total"]),
+                         (0, 0))
         done = self.client.post(url, {"step": "commit", **mapping})
         self.assertContains(done, 'id="import-done"')
+        self.assertContains(self.client.get(progress), 'value="3" max="3"')
         self.assertEqual(Case.objects.filter(intake__external_id__startswith="GD-2025").count(), 3)
 
     def test_the_page_refuses_others_and_shows_problems(self):
