@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from dajuan.api import errors
 from dajuan.api.auth import TokenAuth
 from dajuan.api.cases import router as cases_router
+from dajuan.api.figures import router as figures_router
 from dajuan.api.transitions import router as transitions_router
 
 api = NinjaAPI(
@@ -26,6 +27,7 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", cases_router)
 api.add_router("", transitions_router)
+api.add_router("", figures_router)
 
 
 def _public(patterns):

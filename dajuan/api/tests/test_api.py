@@ -222,3 +222,20 @@ class TransitionTests(ApiTestCase):
                                    as_="supervisor"), 400, "case_invalid", "escalated_to")
         self.assertEqual(self.reload(self.case).status, CaseStatus.DISPATCHED)
         self.assertEqual(self.verbs(self.case), ["registered", "dispatched"])
+
+
+class FigureTests(ApiTestCase):
+    def test_figures_by_channel_within_the_tokens_scope(self):
+        from django.utils import timezone
+
+        today = timezone.localdate().isoformat()
+        rows = {r["source"]: r for r in self.call("get", f"/figures/channels?from={today}&to={today}").json()}
+        self.assertEqual(rows["web"]["received"], 1)
+        self.assertIsNone(rows["web"]["satisfaction_rate"])
+        self.assertNotIn("discipline", rows)
+        self.assertEqual(self.call("get", f"/figures/channels?from={today}&to={today}", as_="other_handler").json(),
+                         [])
+        self.assertError(self.call("get", f"/figures/channels?from={today}&to=2000-01-01"), 400, "case_invalid", "to")
+        self.assertError(self.call("get", "/figures/channels?from=2020-01-01&to=2026-01-01"), 400, "case_invalid",
+                         "to")
+        self.assertError(self.call("get", "/figures/channels"), 400, "validation_failed")
