@@ -30,6 +30,8 @@ NAV_ITEMS = [
     NavItem(_("Inspections"), "supervision:visit-list", Action.VIEW_INSPECTIONS),
     NavItem(_("Notices"), "supervision:notice-list", Action.VIEW_NOTICE),
     NavItem(_("My notifications"), "notify:preferences"),
+    NavItem(_("Enterprise portal"), "enterprise:portal-home", Action.USE_ENTERPRISE_PORTAL),
+    NavItem(_("Import cases"), "intake:import", Action.IMPORT_CASES),
 ]
 
 
