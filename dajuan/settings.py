@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "dajuan.access",
     "dajuan.worktime",
     "dajuan.cases",
+    "dajuan.rollups",
+    "dajuan.dashboard",
+    "dajuan.assessment",
     "dajuan.demo",
 ]
 

@@ -1,0 +1,55 @@
+"""Reads of the rollups: a period of days, a set of lead units, summed by the database in one query.
+
+Scope is the caller's business (dashboard.selectors and assessment.selectors decide the unit codes
+through access); confidential cases are never in the rollups at all.
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date
+
+from django.db.models import Q, QuerySet, Sum
+
+from dajuan.cases.facts import OPEN_COUNTS_AS
+from dajuan.rollups.models import COLUMNS, DailyRollup, GridDay
+
+
+def period_rows(*, start: date, end: date, unit_codes: Iterable[str] | None = None) -> QuerySet[DailyRollup]:
+    """Rollup rows of the days [start, end), of the given lead unit codes (None: every unit, and cases
+    not yet with a unit)."""
+    rows = DailyRollup.objects.filter(day__gte=start, day__lt=end)
+    if unit_codes is not None:
+        rows = rows.filter(unit_code__in=list(unit_codes))
+    return rows
+
+
+def _sums(today: date) -> dict:
+    """Sum every column; an open deadline (cases.facts OPEN_COUNTS_AS) counts only once its day has
+    passed — cases.facts.due_counter read at a day's grain, with the cut-off at the start of `today`."""
+    sums = {c: Sum(c) for c in COLUMNS if c not in OPEN_COUNTS_AS}
+    sums |= {c: Sum(c, filter=Q(day__lt=today)) for c in OPEN_COUNTS_AS}
+    return sums
+
+
+def _fold(row: dict) -> Counter:
+    counts = Counter({c: row.get(c) or 0 for c in COLUMNS})
+    for open_counter, target in OPEN_COUNTS_AS.items():
+        counts[target] += counts.pop(open_counter)
+    return counts
+
+
+def summed(rows: QuerySet[DailyRollup], *, today: date) -> Counter:
+    """All columns summed over `rows` (one query), open deadlines folded in as missed."""
+    return _fold(rows.aggregate(**_sums(today)))
+
+
+def summed_by(rows: QuerySet[DailyRollup], field: str, *, today: date) -> dict:
+    """Like `summed`, grouped by one field (day, unit_code, category_id or channel): one query."""
+    return {row[field]: _fold(row) for row in rows.order_by().values(field).annotate(**_sums(today))}
+
+
+def grid_counts(*, start: date, end: date, grid_ids: Iterable[int]) -> dict[int, int]:
+    """Cases registered in [start, end) per grid id (one query)."""
+    rows = (GridDay.objects.filter(day__gte=start, day__lt=end, grid_id__in=list(grid_ids))
+            .order_by().values("grid_id").annotate(n=Sum("registered")))
+    return {row["grid_id"]: row["n"] for row in rows}
