@@ -38,3 +38,7 @@ class Action(models.TextChoices):
     SUPERVISE_CASE = "supervise_case", _("Supervise a case")
     COMMENT_CASE = "comment_case", _("Comment on a case")
     VIEW_REQUESTER_CONTACT = "view_requester_contact", _("See the requester's phone number")
+    # Figures (dashboard, issue 7) and assessment (分层分档考核).
+    VIEW_DASHBOARD = "view_dashboard", _("View the figures of a unit")  # object: Unit
+    VIEW_ASSESSMENT = "view_assessment", _("View assessment scores and rankings")
+    MANAGE_ASSESSMENT = "manage_assessment", _("Define indicators, enter manual scores, publish and correct")

@@ -86,6 +86,28 @@ def _revoke_api_token(user, token) -> Decision:
     return deny(_("Only the token's owner or a system administrator may revoke it."))
 
 
+def _view_dashboard(user, unit: Unit | None) -> Decision:
+    if scope.has_jurisdiction(user):
+        return ALLOW
+    if unit is None and scope.unit_scope(user).exists():
+        return ALLOW  # the menu entry: some unit's figures are theirs
+    if unit is not None and (scope.in_led_subtree(user, unit) or scope.works_in(user, unit)):
+        return ALLOW
+    return deny(_("You may see the figures of your own unit, or of the units you lead."))
+
+
+def _view_assessment(user, obj: Any) -> Decision:
+    if scope.has_jurisdiction(user) or scope.units_with_role(user, Role.UNIT_LEADER):
+        return ALLOW
+    return deny(_("Assessment results are for leaders, supervisors and the assessment office."))
+
+
+def _manage_assessment(user, obj: Any) -> Decision:
+    if scope.has_role(user, Role.ADMIN, Role.SUPERVISOR):
+        return ALLOW
+    return deny(_("Only the assessment office (督查考核办) or an administrator may change the assessment."))
+
+
 RULES: dict[Action, Callable[[Any, Any], Decision]] = {
     Action.VIEW_UNIT: _view_unit,
     Action.MANAGE_UNIT: _admin_only,
@@ -96,6 +118,9 @@ RULES: dict[Action, Callable[[Any, Any], Decision]] = {
     Action.VIEW_AUDIT: _view_audit,
     Action.CREATE_API_TOKEN: _create_api_token,
     Action.REVOKE_API_TOKEN: _revoke_api_token,
+    Action.VIEW_DASHBOARD: _view_dashboard,
+    Action.VIEW_ASSESSMENT: _view_assessment,
+    Action.MANAGE_ASSESSMENT: _manage_assessment,
 }
 
 
@@ -157,3 +182,13 @@ def visible_cases(user) -> QuerySet:
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return Case.objects.none()
     return Case.objects.filter(case_scope_q(user))
+
+
+def visible_figure_units(user) -> QuerySet[Unit]:
+    """Units whose figures (dashboard, assessment detail) the user may see: jurisdiction roles the whole
+    tree, everyone else the units they work in and the subtrees they lead — the VIEW_DASHBOARD rule."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return Unit.objects.none()
+    if scope.has_jurisdiction(user):
+        return Unit.objects.all()
+    return scope.unit_scope(user)

@@ -22,6 +22,8 @@ NAV_ITEMS = [
     NavItem(_("Units"), "org:unit-tree", Action.VIEW_UNIT),
     NavItem(_("Import units"), "org:import", Action.IMPORT_ORG),
     NavItem(_("Holidays"), "worktime:holiday-list", Action.MANAGE_CALENDAR),
+    NavItem(_("Dashboard"), "dashboard:overview", Action.VIEW_DASHBOARD),
+    NavItem(_("Assessment"), "assessment:period-list", Action.VIEW_ASSESSMENT),
 ]
 
 
