@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from dajuan.demo import district
+from dajuan.demo import assessment, district
 from dajuan.demo.models import ReplayStep
 
 
@@ -26,6 +27,11 @@ def step_org(ctx: ReplayContext) -> str:
     return f"{counts['units']} units, {counts['grids']} grids"
 
 
+def step_assessment(ctx: ReplayContext) -> str:
+    """After the "cases" step: rollups, score sheets, teams, stars, a published and corrected quarter."""
+    return assessment.build(ctx.admin, today=timezone.localdate())
+
+
 @dataclass(frozen=True)
 class Step:
     """A named part of the demo. `atomic` steps run in one transaction; steps that call the loop's
@@ -39,6 +45,8 @@ class Step:
 
 STEPS: list[Step] = [
     Step("org", step_org),
+    # main's "cases" step (a year of history) goes here, before "assessment".
+    Step("assessment", step_assessment),
 ]
 
 

@@ -128,19 +128,15 @@ class AssessmentTests(LoopTestCase):
         self.assertEqual(results(2026, 1)[1].pk, corrected.pk)
 
     def test_bad_input_is_refused_and_names_the_field(self):
+        base = {"indicator": self.indicators["manual"], "unit": self.housing, "year": 2026, "quarter": 1,
+                "score": 50, "evidence": "x"}
         cases = [
-            (dict(indicator=self.indicators["claim"], unit=self.housing, year=2026, quarter=1, score=50,
-                  evidence="x"), "indicator"),
-            (dict(indicator=self.indicators["manual"], unit=self.town, year=2026, quarter=1, score=50,
-                  evidence="x"), "unit"),
-            (dict(indicator=self.indicators["manual"], unit=self.housing, year=2026, quarter=5, score=50,
-                  evidence="x"), "quarter"),
-            (dict(indicator=self.indicators["manual"], unit=self.housing, year=2026, quarter=1, score=101,
-                  evidence="x"), "score"),
-            (dict(indicator=self.indicators["manual"], unit=self.housing, year=2026, quarter=1, score="abc",
-                  evidence="x"), "score"),
-            (dict(indicator=self.indicators["manual"], unit=self.housing, year=2026, quarter=1, score=50,
-                  evidence=" "), "evidence"),
+            ({**base, "indicator": self.indicators["claim"]}, "indicator"),
+            ({**base, "unit": self.town}, "unit"),
+            ({**base, "quarter": 5}, "quarter"),
+            ({**base, "score": 101}, "score"),
+            ({**base, "score": "abc"}, "score"),
+            ({**base, "evidence": " "}, "evidence"),
         ]
         for kwargs, field in cases:
             with self.subTest(field=field), self.assertRaises(services.AssessmentInvalid) as raised:
