@@ -1,0 +1,139 @@
+"""Benchmark of the dashboard and the quarterly assessment (issue 7). Prints figures; asserts nothing.
+
+    .venv/bin/python benchmarks/dashboard.py                    # SQLite file in a temporary folder
+    DAJUAN_DATABASE_URL=postgres://postgres@127.0.0.1:5432/dajuan_bench .venv/bin/python benchmarks/dashboard.py
+    .venv/bin/python benchmarks/dashboard.py --sizes 100000 1000000 --runs 20
+
+For each history size (cases over three years) it fills the rollups as that history would (rows per day ×
+lead unit × category × channel, at the density that many cases give) and times, in-process (server time,
+no HTTP): the default dashboard (district, last 90 days, by week) and a quarter's assessment of every unit.
+What it loads is synthetic rollup rows, not ledgers: both reads touch only the rollups (plus the open
+cases, none here), so their time depends on the rollup rows of the period, which is what is measured.
+The cost of keeping rollups on writes shows in benchmarks/loop.py (the receiver runs on every event).
+The target database is emptied first (it must be a scratch database).
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dajuan.settings")
+os.environ.setdefault("DAJUAN_SECRET_KEY", "benchmark-only-" + "x" * 40)
+if "DAJUAN_DATABASE_URL" not in os.environ:
+    os.environ["DAJUAN_DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='dajuan-bench-')}/bench.sqlite3"
+
+DAYS = 3 * 365
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000], help="cases over 3 years")
+    parser.add_argument("--runs", type=int, default=20, help="timed dashboard runs per size")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    if "cases_case" in connection.introspection.table_names():
+        call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+
+    from django.contrib.auth import get_user_model
+
+    from dajuan.assessment.models import AssessedKind, Indicator, IndicatorWeight, Metric
+    from dajuan.assessment.selectors import compute, quarter_of
+    from dajuan.cases.choices import CaseStatus, Source
+    from dajuan.cases.models import Category
+    from dajuan.dashboard.selectors import dashboard_data, default_period
+    from dajuan.org.choices import Role, UnitKind
+    from dajuan.org.services import membership_add, unit_add
+    from dajuan.rollups.models import DailyRollup
+
+    rng = random.Random(7)
+    root = unit_add(code="QC", name="谯城区", kind=UnitKind.DISTRICT, parent=None)
+    leaves = []
+    for d in range(24):
+        leaves.append(unit_add(code=f"QC-D{d:02d}", name=f"部门{d}", kind=UnitKind.DEPARTMENT, parent=root).code)
+    for t in range(25):
+        town = unit_add(code=f"QC-T{t:02d}", name=f"镇{t}", kind=UnitKind.TOWN, parent=root)
+        leaves.append(town.code)
+        for v in range(6):
+            village = unit_add(code=f"{town.code}-{v:02d}", name=f"村{t}-{v}", kind=UnitKind.VILLAGE, parent=town)
+            leaves.append(village.code)
+            for g in range(3):
+                unit_add(code=f"{village.code}-{g:02d}", name=f"网格{t}-{v}-{g}", kind=UnitKind.GRID, parent=village)
+    categories = [Category.objects.create(code=f"C{i:02d}", name=f"类别{i}").pk for i in range(30)]
+    channels = [s for s in Source.values if s != Source.DISCIPLINE]
+    supervisor = get_user_model().objects.create_user(username="bench", password=None, full_name="基准")
+    membership_add(user=supervisor, unit=root, role=Role.SUPERVISOR, title="督查员")
+    for code, metric in [("A", Metric.CLAIM_RATE), ("B", Metric.ON_TIME_REPLY_RATE), ("C", Metric.SATISFACTION_RATE),
+                         ("D", Metric.REOPEN_RATE), ("E", Metric.SPOT_CHECK_FAILURES), ("F", Metric.MANUAL)]:
+        for kind in AssessedKind.values:
+            indicator = Indicator.objects.create(code=f"{kind}-{code}", name=code, kind=kind, metric=metric)
+            year, quarter = quarter_of(timezone.localdate() - timedelta(days=92))
+            IndicatorWeight.objects.create(indicator=indicator, year=year, quarter=quarter, weight=10)
+
+    today = timezone.localdate()
+    print(f"database: {connection.vendor}; units: {len(leaves)} leaves; 3 years = {DAYS} days")
+    print(f"{'cases':>10} {'rollup rows':>12} {'dashboard p50':>14} {'p90':>8} {'assessment':>11}")
+    for size in args.sizes:
+        DailyRollup.objects.all().delete()
+        per_day = size / DAYS
+        rows_per_day = max(1, min(int(per_day * 1.6), 6000))
+        batch = []
+        total = 0
+        for offset in range(DAYS):
+            day = today - timedelta(days=offset)
+            keys = set()
+            while len(keys) < rows_per_day:
+                keys.add((rng.choice(leaves), rng.choice(categories), rng.choice(channels)))
+            for unit_code, category_id, channel in keys:
+                n = rng.randint(1, max(1, int(2 * per_day / rows_per_day)))
+                replied = rng.randint(0, n)
+                batch.append(DailyRollup(
+                    day=day, unit_code=unit_code, category_id=category_id, channel=channel, registered=n,
+                    status_closed=replied, **{f"status_{CaseStatus.IN_PROGRESS}": n - replied},
+                    handed=n, claims=n, same_day_claims=rng.randint(0, n), claim_den=n, claim_num=rng.randint(0, n),
+                    reply_den=n, reply_num=replied, closed_num=replied, evaluated=replied,
+                    satisfied=rng.randint(0, replied), closed_events=replied, reopened=rng.randint(0, 1),
+                    supervised=rng.randint(0, 1)))
+                total += 1
+            if len(batch) >= 20000:
+                DailyRollup.objects.bulk_create(batch)
+                batch.clear()
+        DailyRollup.objects.bulk_create(batch)
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE rollups_dailyrollup")
+        period = default_period(today)
+        dashboard_data(supervisor, unit=root, period=period, today=today)  # warm caches
+        times = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            dashboard_data(supervisor, unit=root, period=period, today=today)
+            times.append((time.perf_counter() - started) * 1000)
+        year, quarter = quarter_of(today - timedelta(days=92))
+        started = time.perf_counter()
+        compute(year, quarter, today=today)
+        assessment = time.perf_counter() - started
+        times.sort()
+        p90 = times[int(len(times) * 0.9) - 1]
+        print(f"{size:>10,} {total:>12,} {statistics.median(times):>11.1f} ms {p90:>5.1f} ms {assessment:>9.2f} s")
+
+
+if __name__ == "__main__":
+    main()
