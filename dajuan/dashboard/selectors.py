@@ -26,10 +26,11 @@ from dajuan.cases.models import Category
 from dajuan.dashboard.geometry import grid_feature_collection
 from dajuan.org.choices import UnitKind
 from dajuan.org.models import Unit
-from dajuan.rollups.selectors import grid_counts, period_rows, summed, summed_by
+from dajuan.rollups.selectors import grid_counts, period_rows, summed_by
 
 GRANULARITIES = ("day", "week", "month")
 TOP_CATEGORIES = 10
+REGISTERED = ("registered",)
 
 
 @dataclass(frozen=True)
@@ -92,19 +93,22 @@ def dashboard_data(user, *, unit: Unit, period: Period, today: date | None = Non
     allowed = visible_figure_units(user)
     subtree = list(allowed.filter(path__startswith=unit.path).values_list("code", "path", "name", "kind", "pk"))
     codes = [row[0] for row in subtree]
-    if unit.depth == 1 and scope.has_jurisdiction(user):
+    whole = unit.depth == 1 and scope.has_jurisdiction(user)
+    if whole:
         codes.append("")  # cases not yet handed to a unit
-    rows = period_rows(start=period.start, end=period.end, unit_codes=codes)
+    # The whole district needs no unit filter (a plain day-range scan of the rollup index).
+    rows = period_rows(start=period.start, end=period.end, unit_codes=None if whole else codes)
     base = {"from": period.start.isoformat(), "to": period.last_day.isoformat(),
             "unit": unit.code if unit.depth > 1 else None}
 
-    totals = summed(rows, today=today)
+    by_unit = summed_by(rows, "unit_code", today=today)
+    totals = sum(by_unit.values(), start=Counter())
     rates = rates_of(totals)
     for rate in rates:
         rate["url"] = case_list_url(**base)
 
     # Volumes over time: registrations per bucket.
-    by_day = summed_by(rows, "day", today=today)
+    by_day = summed_by(rows, "day", today=today, columns=REGISTERED)
     buckets: dict[date, int] = {}
     day = _bucket(period.start, period.granularity)
     while day < period.end:
@@ -116,17 +120,17 @@ def dashboard_data(user, *, unit: Unit, period: Period, today: date | None = Non
     for first, n in buckets.items():
         last = min(_bucket_end(first, period.granularity), period.last_day)
         url = case_list_url(**{**base, "from": max(first, period.start).isoformat(), "to": last.isoformat()})
-        timeline.append({"label": first.isoformat(), "value": n, "url": url})
+        timeline.append({"label": max(first, period.start).isoformat(), "value": n, "url": url})
 
     channel_labels = dict(Source.choices)
     by_channel = sorted(
         ({"label": str(channel_labels.get(ch, ch)), "value": c["registered"],
           "url": case_list_url(**base, source=ch)}
-         for ch, c in summed_by(rows, "channel", today=today).items() if c["registered"]),
+         for ch, c in summed_by(rows, "channel", today=today, columns=REGISTERED).items() if c["registered"]),
         key=lambda item: -item["value"])
 
-    by_category_counts = {cid: c["registered"] for cid, c in summed_by(rows, "category_id", today=today).items()
-                          if c["registered"]}
+    by_category_counts = {cid: c["registered"] for cid, c in
+                          summed_by(rows, "category_id", today=today, columns=REGISTERED).items() if c["registered"]}
     top = sorted(by_category_counts.items(), key=lambda item: -item[1])[:TOP_CATEGORIES]
     categories = dict(Category.objects.filter(pk__in=[cid for cid, _n in top]).values_list("pk", "code"))
     names = dict(Category.objects.filter(pk__in=[cid for cid, _n in top]).values_list("pk", "name"))
@@ -154,7 +158,7 @@ def dashboard_data(user, *, unit: Unit, period: Period, today: date | None = Non
         "by_category": by_category,
         "by_status": by_status,
         "open": _open_figures(user, unit=unit, codes=codes, now=timezone.now()),
-        "rankings": _rankings(unit, subtree, summed_by(rows, "unit_code", today=today), base),
+        "rankings": _rankings(unit, subtree, by_unit, base),
         "grid_map": _grid_map(subtree, period),
     }
 
@@ -188,13 +192,21 @@ def _rankings(unit: Unit, subtree: list[tuple], by_code: dict, base: dict) -> li
     children = [row for row in subtree if row[1].startswith(unit.path) and len(row[1]) == len(unit.path) + 4
                 and row[3] != UnitKind.GRID]
     targets = children or [row for row in subtree if row[0] == unit.code]
-    paths = {row[0]: row[1] for row in subtree}
+    # Each unit code counts toward the one target whose subtree holds it: one pass over the codes.
+    target_of = {}
+    target_paths = {path: code for code, path, *_rest in targets}
+    for code, path, *_rest in subtree:
+        for cut in range(len(unit.path), len(path) + 1, 4):
+            if path[:cut] in target_paths:
+                target_of[code] = target_paths[path[:cut]]
+                break
+    per_target: dict[str, Counter] = {code: Counter() for code, *_rest in targets}
+    for unit_code, unit_counts in by_code.items():
+        if unit_code in target_of:
+            per_target[target_of[unit_code]].update(unit_counts)
     table = []
-    for code, path, name, kind, _pk in targets:
-        counts = Counter()
-        for unit_code, unit_counts in by_code.items():
-            if paths.get(unit_code, "\x00").startswith(path):
-                counts.update(unit_counts)
+    for code, _path, name, kind, _pk in targets:
+        counts = per_target[code]
         figures = figures_from_counts(code, counts)
         table.append({
             "code": code, "name": name, "kind": kind, "registered": counts["registered"],

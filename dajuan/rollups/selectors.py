@@ -23,29 +23,30 @@ def period_rows(*, start: date, end: date, unit_codes: Iterable[str] | None = No
     return rows
 
 
-def _sums(today: date) -> dict:
-    """Sum every column; an open deadline (cases.facts OPEN_COUNTS_AS) counts only once its day has
+def _sums(today: date, columns: tuple[str, ...]) -> dict:
+    """Sum the columns; an open deadline (cases.facts OPEN_COUNTS_AS) counts only once its day has
     passed — cases.facts.due_counter read at a day's grain, with the cut-off at the start of `today`."""
-    sums = {c: Sum(c) for c in COLUMNS if c not in OPEN_COUNTS_AS}
-    sums |= {c: Sum(c, filter=Q(day__lt=today)) for c in OPEN_COUNTS_AS}
-    return sums
+    return {c: Sum(c, filter=Q(day__lt=today)) if c in OPEN_COUNTS_AS else Sum(c) for c in columns}
 
 
-def _fold(row: dict) -> Counter:
-    counts = Counter({c: row.get(c) or 0 for c in COLUMNS})
+def _fold(row: dict, columns: tuple[str, ...]) -> Counter:
+    counts = Counter({c: row.get(c) or 0 for c in columns})
     for open_counter, target in OPEN_COUNTS_AS.items():
-        counts[target] += counts.pop(open_counter)
+        if open_counter in counts:
+            counts[target] += counts.pop(open_counter)
     return counts
 
 
-def summed(rows: QuerySet[DailyRollup], *, today: date) -> Counter:
-    """All columns summed over `rows` (one query), open deadlines folded in as missed."""
-    return _fold(rows.aggregate(**_sums(today)))
+def summed(rows: QuerySet[DailyRollup], *, today: date, columns: tuple[str, ...] = COLUMNS) -> Counter:
+    """The columns summed over `rows` (one query), open deadlines folded in as missed."""
+    return _fold(rows.aggregate(**_sums(today, columns)), columns)
 
 
-def summed_by(rows: QuerySet[DailyRollup], field: str, *, today: date) -> dict:
+def summed_by(rows: QuerySet[DailyRollup], field: str, *, today: date,
+              columns: tuple[str, ...] = COLUMNS) -> dict:
     """Like `summed`, grouped by one field (day, unit_code, category_id or channel): one query."""
-    return {row[field]: _fold(row) for row in rows.order_by().values(field).annotate(**_sums(today))}
+    return {row[field]: _fold(row, columns)
+            for row in rows.order_by().values(field).annotate(**_sums(today, columns))}
 
 
 def grid_counts(*, start: date, end: date, grid_ids: Iterable[int]) -> dict[int, int]:
