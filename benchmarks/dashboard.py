@@ -36,6 +36,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000], help="cases over 3 years")
     parser.add_argument("--runs", type=int, default=20, help="timed dashboard runs per size")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of one dashboard call per size")
     args = parser.parse_args()
 
     import django
@@ -91,28 +92,35 @@ def main() -> None:
         DailyRollup.objects.all().delete()
         per_day = size / DAYS
         rows_per_day = max(1, min(int(per_day * 1.6), 6000))
+        columns = ["day", "unit_code", "category_id", "channel", "registered", "status_closed",
+                   f"status_{CaseStatus.IN_PROGRESS}", "handed", "claims", "same_day_claims", "claim_den",
+                   "claim_num", "reply_den", "reply_num", "closed_num", "evaluated", "satisfied", "closed_events",
+                   "reopened", "supervised"]
+        others = [f.column for f in DailyRollup._meta.concrete_fields if f.column not in columns and f.column != "id"]
+        sql = (f"INSERT INTO {DailyRollup._meta.db_table} ({', '.join(columns + others)}) "
+               f"VALUES ({', '.join(['%s'] * (len(columns) + len(others)))})")
+        zeros = [0] * len(others)
         batch = []
         total = 0
+        spread = max(1, int(2 * per_day / rows_per_day))
         for offset in range(DAYS):
             day = today - timedelta(days=offset)
             keys = set()
             while len(keys) < rows_per_day:
                 keys.add((rng.choice(leaves), rng.choice(categories), rng.choice(channels)))
             for unit_code, category_id, channel in keys:
-                n = rng.randint(1, max(1, int(2 * per_day / rows_per_day)))
+                n = rng.randint(1, spread)
                 replied = rng.randint(0, n)
-                batch.append(DailyRollup(
-                    day=day, unit_code=unit_code, category_id=category_id, channel=channel, registered=n,
-                    status_closed=replied, **{f"status_{CaseStatus.IN_PROGRESS}": n - replied},
-                    handed=n, claims=n, same_day_claims=rng.randint(0, n), claim_den=n, claim_num=rng.randint(0, n),
-                    reply_den=n, reply_num=replied, closed_num=replied, evaluated=replied,
-                    satisfied=rng.randint(0, replied), closed_events=replied, reopened=rng.randint(0, 1),
-                    supervised=rng.randint(0, 1)))
+                batch.append([day, unit_code, category_id, channel, n, replied, n - replied, n, n, rng.randint(0, n),
+                              n, rng.randint(0, n), n, replied, replied, replied, rng.randint(0, replied), replied,
+                              rng.randint(0, 1), rng.randint(0, 1), *zeros])
                 total += 1
             if len(batch) >= 20000:
-                DailyRollup.objects.bulk_create(batch)
+                with connection.cursor() as cursor:
+                    cursor.executemany(sql, batch)
                 batch.clear()
-        DailyRollup.objects.bulk_create(batch)
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, batch)
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
@@ -126,6 +134,13 @@ def main() -> None:
             started = time.perf_counter()
             dashboard_data(supervisor, unit=root, period=period, today=today)
             times.append((time.perf_counter() - started) * 1000)
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.runcall(dashboard_data, supervisor, unit=root, period=period, today=today)
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
         year, quarter = quarter_of(today - timedelta(days=92))
         started = time.perf_counter()
         compute(year, quarter, today=today)
