@@ -5,6 +5,7 @@ from dajuan.assessment import views
 app_name = "assessment"
 urlpatterns = [
     path("", views.period_list, name="period-list"),
+    path("setup/", views.setup, name="setup"),
     path("<int:year>/q<int:quarter>/", views.period_detail, name="period-detail"),
     path("<int:year>/q<int:quarter>/report/", views.period_report, name="period-report"),
     path("<int:year>/q<int:quarter>/export.xlsx", views.period_export, name="period-export"),

@@ -11,8 +11,8 @@ from dajuan.access.actions import Action
 from dajuan.access.policy import decide, require
 from dajuan.assessment import services
 from dajuan.assessment.exports import results_workbook
-from dajuan.assessment.forms import CorrectionForm, ManualScoreForm, WeightForm
-from dajuan.assessment.models import Indicator, IndicatorWeight, Snapshot
+from dajuan.assessment.forms import CorrectionForm, IndicatorForm, ManualScoreForm, StarForm, TeamForm, WeightForm
+from dajuan.assessment.models import Indicator, IndicatorWeight, LeadershipTeam, Snapshot, StarThreshold
 from dajuan.assessment.selectors import quarter_of, results, snapshots
 from dajuan.core.errors import DomainError
 
@@ -126,3 +126,48 @@ def weight(request: HttpRequest, year: int, quarter: int) -> HttpResponse:
                             weight=form.cleaned_data["weight"], by=request.user)
         return str(form.cleaned_data["indicator"])
     return _post(request, year, quarter, act)
+
+
+def _form_errors(form) -> str:
+    return "; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items())
+
+
+def setup(request: HttpRequest) -> HttpResponse:
+    """Indicators, star thresholds and leadership teams (the assessment office's settings)."""
+    require(request.user, Action.MANAGE_ASSESSMENT)
+    forms_by_name = {"indicator": IndicatorForm, "stars": StarForm, "team": TeamForm}
+    bound = {}
+    if request.method == "POST":
+        which = request.POST.get("form")
+        if which not in forms_by_name:
+            messages.error(request, "form: ?")
+            return redirect("assessment:setup")
+        form = bound[which] = forms_by_name[which](request.POST)
+        try:
+            if not form.is_valid():
+                raise services.AssessmentInvalid(_form_errors(form))
+            data = form.cleaned_data
+            if which == "indicator":
+                services.indicator_define(code=data["code"], name=data["name"], kind=data["kind"],
+                                          metric=data["metric"], key_work=data["key_work"],
+                                          points_per_occurrence=data["points_per_occurrence"], by=request.user)
+            elif which == "stars":
+                services.star_thresholds_set(thresholds={n: data[f"stars_{n}"] for n in range(1, 6)},
+                                             by=request.user)
+            else:
+                services.team_set(name=data["name"], units=data["units"], leader=data["leader"], by=request.user)
+        except DomainError as error:
+            messages.error(request, f"{error.field + ': ' if error.field else ''}{error.message}")
+        else:
+            messages.success(request, which)
+            return redirect("assessment:setup")
+    thresholds = {f"stars_{t.stars}": t.min_score for t in StarThreshold.objects.all()}
+    context = {
+        "indicator_form": bound.get("indicator") or IndicatorForm(),
+        "star_form": bound.get("stars") or StarForm(initial=thresholds),
+        "team_form": bound.get("team") or TeamForm(),
+        "indicators": Indicator.objects.all(),
+        "teams": LeadershipTeam.objects.prefetch_related("members__unit").select_related("leader"),
+        "thresholds": StarThreshold.objects.all(),
+    }
+    return render(request, "assessment/setup.html", context, status=400 if bound else 200)

@@ -71,3 +71,41 @@ class AssessmentViewTests(LoopTestCase):
         self.client.force_login(self.supervisor)
         response = self.client.get(reverse("assessment:period-detail", kwargs={"year": 2026, "quarter": 7}))
         self.assertEqual(response.status_code, 404)
+
+
+class SetupViewTests(LoopTestCase):
+    url = "/assessment/setup/"
+
+    def test_only_the_office_may_open_the_settings(self):
+        for persona, status in [("supervisor", 200), ("admin", 200), ("district_leader", 403), ("handler", 403)]:
+            self.client.force_login(getattr(self, persona))
+            with self.subTest(persona=persona):
+                self.assertEqual(self.client.get(self.url).status_code, status)
+
+    def test_indicator_stars_and_team_are_saved(self):
+        from dajuan.assessment.models import Indicator, LeadershipTeam, StarThreshold
+
+        self.client.force_login(self.supervisor)
+        self.client.post(self.url, {"form": "indicator", "code": "d1", "name": "满意率", "kind": "department",
+                                    "metric": "satisfaction_rate", "key_work": "on", "points_per_occurrence": "1"})
+        self.assertTrue(Indicator.objects.get(code="d1").key_work)
+        self.client.post(self.url, {"form": "stars", "stars_1": "0", "stars_2": "60", "stars_3": "70",
+                                    "stars_4": "80", "stars_5": "90"})
+        self.assertEqual(list(StarThreshold.objects.values_list("min_score", flat=True)), [0, 60, 70, 80, 90])
+        self.client.post(self.url, {"form": "team", "name": "郑区长分管", "leader": "zheng",
+                                    "units": "QC-ZJJ, QC-RSJ"})
+        team = LeadershipTeam.objects.get()
+        self.assertEqual((team.leader, team.members.count()), (self.district_leader, 2))
+
+    def test_bad_settings_name_the_field_and_save_nothing(self):
+        from dajuan.assessment.models import LeadershipTeam, StarThreshold
+
+        self.client.force_login(self.supervisor)
+        response = self.client.post(self.url, {"form": "team", "name": "组", "units": "QC-ZJJ NOPE"})
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "NOPE", status_code=400)
+        self.assertFalse(LeadershipTeam.objects.exists())
+        response = self.client.post(self.url, {"form": "stars", "stars_1": "0", "stars_2": "60", "stars_3": "50",
+                                               "stars_4": "80", "stars_5": "90"})
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(StarThreshold.objects.exists())
