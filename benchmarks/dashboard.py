@@ -86,8 +86,10 @@ def main() -> None:
             IndicatorWeight.objects.create(indicator=indicator, year=year, quarter=quarter, weight=10)
 
     today = timezone.localdate()
-    print(f"database: {connection.vendor}; units: {len(leaves)} leaves; 3 years = {DAYS} days")
-    print(f"{'cases':>10} {'rollup rows':>12} {'dashboard p50':>14} {'p90':>8} {'assessment':>11}")
+    print(f"database: {connection.vendor}; units: {len(leaves)} leaves; 3 years = {DAYS} days; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (cpu = this process only)", flush=True)
+    print(f"{'cases':>10} {'rollup rows':>12} {'dashboard p50':>14} {'p90':>9} {'cpu p50':>11} {'assessment':>11}",
+          flush=True)
     for size in args.sizes:
         DailyRollup.objects.all().delete()
         per_day = size / DAYS
@@ -129,11 +131,12 @@ def main() -> None:
                 cursor.execute("ANALYZE rollups_dailyrollup")
         period = default_period(today)
         dashboard_data(supervisor, unit=root, period=period, today=today)  # warm caches
-        times = []
+        times, cpu = [], []
         for _ in range(args.runs):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             dashboard_data(supervisor, unit=root, period=period, today=today)
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
         if args.profile:
             import cProfile
             import pstats
@@ -147,7 +150,8 @@ def main() -> None:
         assessment = time.perf_counter() - started
         times.sort()
         p90 = times[int(len(times) * 0.9) - 1]
-        print(f"{size:>10,} {total:>12,} {statistics.median(times):>11.1f} ms {p90:>5.1f} ms {assessment:>9.2f} s")
+        print(f"{size:>10,} {total:>12,} {statistics.median(times):>11.1f} ms {p90:>6.1f} ms "
+              f"{statistics.median(cpu):>8.1f} ms {assessment:>9.2f} s", flush=True)
 
 
 if __name__ == "__main__":
