@@ -9,8 +9,7 @@ from datetime import date, datetime
 from itertools import groupby
 from operator import itemgetter
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connections, models, router, transaction
 
 from dajuan.cases.choices import Verb
 from dajuan.cases.facts import DISTRICT_TZ, FACT_VERBS, walk_case
@@ -65,15 +64,32 @@ def _difference(old: Contribution, new: Contribution) -> dict[str, dict[str, int
 
 
 def _bump(key: str, changes: dict[str, int]) -> None:
+    """Add `changes` to the row of `key`, creating it if missing: one INSERT … ON CONFLICT DO UPDATE
+    (SQLite ≥ 3.24 and PostgreSQL alike), so concurrent writers never race on creating a row and the
+    loop pays one statement per changed row rather than an ORM UPDATE compiled per column set."""
     model, lookup = _lookup(key)
-    update = {column: F(column) + d for column, d in changes.items()}
-    if model.objects.filter(**lookup).update(**update):
-        return
-    try:
-        with transaction.atomic():  # a savepoint: a concurrent writer may create the same row first
-            model.objects.create(**lookup, **changes)
-    except IntegrityError:
-        model.objects.filter(**lookup).update(**update)
+    connection = connections[router.db_for_write(model)]
+    qn = connection.ops.quote_name
+    columns = sorted(changes)
+    fields = [model._meta.get_field(name).column for name in lookup]
+    insert = [*fields, *columns]
+    sql = (
+        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in insert)}"
+        f"{''.join(', ' + qn(c) for c in _zero_columns(model, insert))}) "
+        f"VALUES ({', '.join(['%s'] * len(insert))}{', 0' * len(_zero_columns(model, insert))}) "
+        f"ON CONFLICT ({', '.join(qn(c) for c in fields)}) DO UPDATE SET "
+        + ", ".join(f"{qn(c)} = {qn(model._meta.db_table)}.{qn(c)} + EXCLUDED.{qn(c)}" for c in columns)
+    )
+    values = [connection.ops.adapt_datefield_value(v) if name == "day" else v for name, v in lookup.items()]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, *(changes[c] for c in columns)])
+
+
+def _zero_columns(model, present: list[str]) -> list[str]:
+    """The counter columns a new row starts at 0 (no database defaults are declared by Django)."""
+    return [f.column for f in model._meta.concrete_fields
+            if isinstance(f, models.IntegerField) and not f.primary_key and f.column not in present
+            and not f.is_relation]
 
 
 def on_event_recorded(sender, *, event: Event, case: Case, **kwargs) -> None:
