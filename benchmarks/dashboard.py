@@ -7,8 +7,9 @@
 For each history size (cases over three years) it fills the rollups as that history would (rows per day ×
 lead unit × category × channel, at the density that many cases give) and times, in-process (server time,
 no HTTP): the default dashboard (district, last 90 days, by week) and a quarter's assessment of every unit.
-What it loads is synthetic rollup rows, not ledgers: both reads touch only the rollups (plus the open
-cases, none here), so their time depends on the rollup rows of the period, which is what is measured.
+What it loads is synthetic rollup rows, not ledgers (the cube per day × unit × category × channel at the
+density that many cases give, and the UnitDay and DayBreakdown layers summed from it): both reads touch
+only the rollups (plus the open cases, none here), so their time depends on the rollup rows they read.
 The cost of keeping rollups on writes shows in benchmarks/loop.py (the receiver runs on every event).
 The target database is emptied first (it must be a scratch database).
 """
@@ -59,7 +60,7 @@ def main() -> None:
     from dajuan.dashboard.selectors import dashboard_data, default_period
     from dajuan.org.choices import Role, UnitKind
     from dajuan.org.services import membership_add, unit_add
-    from dajuan.rollups.models import DailyRollup
+    from dajuan.rollups.models import DailyRollup, DayBreakdown, UnitDay
 
     rng = random.Random(7)
     root = unit_add(code="QC", name="谯城区", kind=UnitKind.DISTRICT, parent=None)
@@ -94,15 +95,17 @@ def main() -> None:
         DailyRollup.objects.all().delete()
         per_day = size / DAYS
         rows_per_day = max(1, min(int(per_day * 1.6), 6000))
-        columns = ["day", "unit_code", "category_id", "channel", "registered", "status_closed",
-                   f"status_{CaseStatus.IN_PROGRESS}", "handed", "claims", "same_day_claims", "claim_den",
-                   "claim_num", "reply_den", "reply_num", "closed_num", "evaluated", "satisfied", "closed_events",
-                   "reopened", "supervised"]
-        others = [f.column for f in DailyRollup._meta.concrete_fields if f.column not in columns and f.column != "id"]
-        sql = (f"INSERT INTO {DailyRollup._meta.db_table} ({', '.join(columns + others)}) "
-               f"VALUES ({', '.join(['%s'] * (len(columns) + len(others)))})")
-        zeros = [0] * len(others)
-        batch = []
+        for model in (DailyRollup, UnitDay, DayBreakdown):
+            model.objects.all().delete()
+        counters = ["registered", "status_closed", f"status_{CaseStatus.IN_PROGRESS}", "handed", "claims",
+                    "same_day_claims", "claim_den", "claim_num", "reply_den", "reply_num", "closed_num", "evaluated",
+                    "satisfied", "closed_events", "reopened", "supervised"]
+        cube_sql = _insert_sql(DailyRollup, ["day", "unit_code", "category_id", "channel", *counters])
+        unit_sql = _insert_sql(UnitDay, ["day", "unit_code", *counters])
+        breakdown_sql = _insert_sql(DayBreakdown, ["day", "dimension", "value", "registered"])
+        cube_zeros = [0] * _other_count(DailyRollup, ["day", "unit_code", "category_id", "channel", *counters])
+        unit_zeros = [0] * _other_count(UnitDay, ["day", "unit_code", *counters])
+        cube, units, breakdowns = [], [], []
         total = 0
         spread = max(1, int(2 * per_day / rows_per_day))
         for offset in range(DAYS):
@@ -110,25 +113,27 @@ def main() -> None:
             keys = set()
             while len(keys) < rows_per_day:
                 keys.add((rng.choice(leaves), rng.choice(categories), rng.choice(channels)))
+            per_unit: dict[str, list[int]] = {}
+            per_value: dict[tuple[str, str], int] = {}
             for unit_code, category_id, channel in keys:
                 n = rng.randint(1, spread)
                 replied = rng.randint(0, n)
-                batch.append([day, unit_code, category_id, channel, n, replied, n - replied, n, n, rng.randint(0, n),
-                              n, rng.randint(0, n), n, replied, replied, replied, rng.randint(0, replied), replied,
-                              rng.randint(0, 1), rng.randint(0, 1), *zeros])
+                values = [n, replied, n - replied, n, n, rng.randint(0, n), n, rng.randint(0, n), n, replied, replied,
+                          replied, rng.randint(0, replied), replied, rng.randint(0, 1), rng.randint(0, 1)]
+                cube.append([day, unit_code, category_id, channel, *values, *cube_zeros])
+                sums = per_unit.setdefault(unit_code, [0] * len(values))
+                for i, v in enumerate(values):
+                    sums[i] += v
+                for key in (("channel", channel), ("category", str(category_id))):
+                    per_value[key] = per_value.get(key, 0) + n
                 total += 1
-            if len(batch) >= 20000:
-                with connection.cursor() as cursor:
-                    cursor.executemany(sql, batch)
-                batch.clear()
+            units.extend([day, code, *sums, *unit_zeros] for code, sums in per_unit.items())
+            breakdowns.extend([day, dimension, value, n] for (dimension, value), n in per_value.items())
+            if len(cube) >= 20000:
+                _flush(connection, [(cube_sql, cube), (unit_sql, units), (breakdown_sql, breakdowns)])
+        _flush(connection, [(cube_sql, cube), (unit_sql, units), (breakdown_sql, breakdowns)])
         with connection.cursor() as cursor:
-            cursor.executemany(sql, batch)
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-        else:
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE rollups_dailyrollup")
+            cursor.execute("ANALYZE")
         period = default_period(today)
         dashboard_data(supervisor, unit=root, period=period, today=today)  # warm caches
         times, cpu = [], []
@@ -152,6 +157,29 @@ def main() -> None:
         p90 = times[int(len(times) * 0.9) - 1]
         print(f"{size:>10,} {total:>12,} {statistics.median(times):>11.1f} ms {p90:>6.1f} ms "
               f"{statistics.median(cpu):>8.1f} ms {assessment:>9.2f} s", flush=True)
+
+
+def _insert_sql(model, columns: list[str]) -> str:
+    others = _others(model, columns)
+    return (f"INSERT INTO {model._meta.db_table} ({', '.join(columns + others)}) "
+            f"VALUES ({', '.join(['%s'] * (len(columns) + len(others)))})")
+
+
+def _others(model, columns: list[str]) -> list[str]:
+    """The model's remaining counter columns (inserted as 0)."""
+    return [f.column for f in model._meta.concrete_fields if f.column not in columns and not f.primary_key]
+
+
+def _other_count(model, columns: list[str]) -> int:
+    return len(_others(model, columns))
+
+
+def _flush(connection, batches) -> None:
+    with connection.cursor() as cursor:
+        for sql, rows in batches:
+            if rows:
+                cursor.executemany(sql, rows)
+            rows.clear()
 
 
 if __name__ == "__main__":

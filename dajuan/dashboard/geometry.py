@@ -8,6 +8,7 @@ When surveyed polygons are stored for grids (the grid app, DESIGN §3 一网共�
 
 import hashlib
 import math
+from functools import lru_cache
 
 ORIGIN = (115.70, 33.80)  # lon, lat of the lattice's south-west corner
 CELL = 0.012  # degrees
@@ -20,7 +21,12 @@ def _nudge(key: str) -> tuple[float, float]:
 
 def grid_feature_collection(grids: list[tuple[str, str]]) -> dict:
     """A FeatureCollection with one polygon per (code, name), keyed by code (`properties.name`)."""
-    ordered = sorted(grids)
+    return _collection(tuple(sorted(grids)))
+
+
+@lru_cache(maxsize=64)
+def _collection(ordered: tuple[tuple[str, str], ...]) -> dict:
+    """Computed once per set of grids (the polygons depend on nothing else); callers must not mutate it."""
     width = max(1, math.ceil(math.sqrt(len(ordered))))
     features = []
     for index, (code, name) in enumerate(ordered):

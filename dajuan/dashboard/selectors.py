@@ -27,7 +27,7 @@ from dajuan.cases.models import Category
 from dajuan.dashboard.geometry import grid_feature_collection
 from dajuan.org.choices import UnitKind
 from dajuan.org.models import Unit
-from dajuan.rollups.selectors import grid_counts, period_rows, summed_by
+from dajuan.rollups.selectors import grid_counts, period_rows, registered_by, summed_by
 
 GRANULARITIES = ("day", "week", "month")
 TOP_CATEGORIES = 10
@@ -102,7 +102,8 @@ def dashboard_data(user, *, unit: Unit, period: Period, today: date | None = Non
     whole = unit.depth == 1 and scope.has_jurisdiction(user)
     if whole:
         codes.append("")  # cases not yet handed to a unit
-    # The whole district needs no unit filter (a plain day-range scan of the rollup index).
+    # The whole district needs no unit filter (a plain day-range scan); rates, timeline, status and rankings
+    # read UnitDay (one row per unit and day), the channel and category charts DayBreakdown or the cube.
     rows = period_rows(start=period.start, end=period.end, unit_codes=None if whole else codes)
     base = {"from": period.start.isoformat(), "to": period.last_day.isoformat(),
             "unit": unit.code if unit.depth > 1 else None}
@@ -129,14 +130,14 @@ def dashboard_data(user, *, unit: Unit, period: Period, today: date | None = Non
         timeline.append({"label": max(first, period.start).isoformat(), "value": n, "url": url})
 
     channel_labels = dict(Source.choices)
+    narrow = None if whole else codes
     by_channel = sorted(
-        ({"label": str(channel_labels.get(ch, ch)), "value": c["registered"],
-          "url": case_list_url(**base, source=ch)}
-         for ch, c in summed_by(rows, "channel", today=today, columns=REGISTERED).items() if c["registered"]),
+        ({"label": str(channel_labels.get(ch, ch)), "value": n, "url": case_list_url(**base, source=ch)}
+         for ch, n in registered_by("channel", start=period.start, end=period.end, unit_codes=narrow).items() if n),
         key=lambda item: -item["value"])
 
-    by_category_counts = {cid: c["registered"] for cid, c in
-                          summed_by(rows, "category_id", today=today, columns=REGISTERED).items() if c["registered"]}
+    by_category_counts = {cid: n for cid, n in registered_by("category", start=period.start, end=period.end,
+                                                             unit_codes=narrow).items() if n}
     top = sorted(by_category_counts.items(), key=lambda item: -item[1])[:TOP_CATEGORIES]
     categories = dict(Category.objects.filter(pk__in=[cid for cid, _n in top]).values_list("pk", "code"))
     names = dict(Category.objects.filter(pk__in=[cid for cid, _n in top]).values_list("pk", "name"))
@@ -165,7 +166,7 @@ def dashboard_data(user, *, unit: Unit, period: Period, today: date | None = Non
         "by_status": by_status,
         "open": _open_figures(user, unit=unit, codes=codes, now=timezone.now()),
         "rankings": _rankings(unit, subtree, by_unit, base),
-        "grid_map": _grid_map(subtree, period),
+        "grid_map": _grid_map(subtree, period, whole=whole),
     }
 
 
@@ -227,10 +228,10 @@ def _rankings(unit: Unit, subtree: list[tuple], by_code: dict, base: dict) -> li
     return table
 
 
-def _grid_map(subtree: list[tuple], period: Period) -> dict:
+def _grid_map(subtree: list[tuple], period: Period, *, whole: bool) -> dict:
     """Grids of the subtree as GeoJSON polygons, coloured by cases registered in the period."""
     grids = [(code, name, pk) for code, _path, name, kind, pk in subtree if kind == UnitKind.GRID]
-    counts = grid_counts(start=period.start, end=period.end, grid_ids=[pk for _c, _n, pk in grids])
+    counts = grid_counts(start=period.start, end=period.end, grid_ids=None if whole else [g[2] for g in grids])
     base = {"from": period.start.isoformat(), "to": period.last_day.isoformat()}
     return {
         "geojson": grid_feature_collection([(code, name) for code, name, _pk in grids]),

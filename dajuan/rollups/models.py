@@ -1,4 +1,6 @@
-"""Rollups: the ledger's facts (cases.facts) counted per local day × lead unit × category × channel.
+"""Rollups: the ledger's facts (cases.facts) counted per local day × lead unit × category × channel,
+and the same counts per day × lead unit (UnitDay), registrations per day by channel and by category
+(DayBreakdown) and per grid (GridDay) — coarser layers so that a reading touches a bounded number of rows.
 
 A projection like the case row: maintained by a receiver of cases.signals.event_recorded inside the
 event's transaction (services.on_event_recorded), rebuilt from the ledger by `dajuan rebuild_rollups`,
@@ -12,18 +14,13 @@ from dajuan.cases.choices import CaseStatus
 from dajuan.cases.facts import COUNTERS
 
 STATUS_COLUMNS = tuple(f"status_{status}" for status in CaseStatus.values)
-# Every summable column of DailyRollup: the fact counters, the registrations and their current status.
+# Every summable column of DailyRollup and UnitDay: fact counters, registrations and their status now.
 COLUMNS = (*COUNTERS, "registered", *STATUS_COLUMNS)
 
 
-class DailyRollup(models.Model):
-    """One day × lead unit × category × channel. `unit_code` is "" for cases not yet with a unit;
-    `category_id` is 0 for uncategorised cases (no foreign key: a rollup row never blocks a change)."""
+class Counters(models.Model):
+    """The summable columns (COLUMNS): registrations and their current status, and the cases.facts counters."""
 
-    day = models.DateField(_("day"))
-    unit_code = models.CharField(_("unit"), max_length=40, blank=True)
-    category_id = models.IntegerField(_("category"), default=0)
-    channel = models.CharField(_("channel"), max_length=24)
     # cases registered on the day (by their lead unit now), and how many of them are in each status now
     registered = models.IntegerField(default=0)
     status_received = models.IntegerField(default=0)
@@ -57,6 +54,20 @@ class DailyRollup(models.Model):
     reply_open = models.IntegerField(default=0)
     closed_open = models.IntegerField(default=0)
 
+
+    class Meta:
+        abstract = True
+
+
+class DailyRollup(Counters):
+    """One day × lead unit × category × channel. `unit_code` is "" for cases not yet with a unit;
+    `category_id` is 0 for uncategorised cases (no foreign key: a rollup row never blocks a change)."""
+
+    day = models.DateField(_("day"))
+    unit_code = models.CharField(_("unit"), max_length=40, blank=True)
+    category_id = models.IntegerField(_("category"), default=0)
+    channel = models.CharField(_("channel"), max_length=24)
+
     class Meta:
         verbose_name = _("daily rollup")
         verbose_name_plural = _("daily rollups")
@@ -64,12 +75,46 @@ class DailyRollup(models.Model):
             models.UniqueConstraint(fields=["day", "unit_code", "category_id", "channel"], name="rollup_one_per_key"),
         ]
         indexes = [
-            # dashboard.selectors: a period of days, optionally narrowed to a subtree's unit codes.
+            # dashboard.selectors: the channel and category charts of a subtree, by days and unit codes.
             models.Index(fields=["day", "unit_code"], name="rollup_day_unit"),
         ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.unit_code} {self.category_id} {self.channel}"
+
+
+class UnitDay(Counters):
+    """The same counts summed per day × lead unit: what the rates, timelines, rankings and assessment read.
+    At most one row per unit and day, however many cases there are."""
+
+    day = models.DateField(_("day"))
+    unit_code = models.CharField(_("unit"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("unit day")
+        verbose_name_plural = _("unit days")
+        constraints = [models.UniqueConstraint(fields=["day", "unit_code"], name="unitday_one_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit_code}"
+
+
+class DayBreakdown(models.Model):
+    """Registrations per day by channel or by category, district-wide: the whole district's charts read
+    at most (channels + categories) rows a day."""
+
+    day = models.DateField(_("day"))
+    dimension = models.CharField(_("dimension"), max_length=8)  # "channel" or "category"
+    value = models.CharField(_("value"), max_length=24)  # a Source value, or a category id ("0": none)
+    registered = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("day breakdown")
+        verbose_name_plural = _("day breakdowns")
+        constraints = [models.UniqueConstraint(fields=["day", "dimension", "value"], name="breakdown_one_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.dimension}={self.value}"
 
 
 class GridDay(models.Model):

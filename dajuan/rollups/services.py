@@ -1,6 +1,7 @@
 """Writes of the rollups: the receiver that keeps them in step with every ledger event (same transaction),
-and the rebuild from the ledger. Invariant: DailyRollup and GridDay are the sum of every non-confidential
-case's `contribution`, and CaseContribution holds each case's current one (checked by `recount_differences`).
+and the rebuild from the ledger. Invariant: DailyRollup, UnitDay, DayBreakdown and GridDay are the sum of
+every non-confidential case's `rollup_counts(contribution)`, and CaseContribution holds each case's current
+one (checked by `recount_differences`).
 """
 
 from collections import Counter, defaultdict
@@ -14,7 +15,7 @@ from django.db import connections, models, router, transaction
 from dajuan.cases.choices import Verb
 from dajuan.cases.facts import DISTRICT_TZ, FACT_VERBS, walk_case
 from dajuan.cases.models import Case, Event
-from dajuan.rollups.models import COLUMNS, CaseContribution, DailyRollup, GridDay
+from dajuan.rollups.models import COLUMNS, CaseContribution, DailyRollup, DayBreakdown, GridDay, UnitDay
 
 Contribution = dict[str, dict[str, int]]  # key → {column: count}; keys "u|day|unit|category|channel", "g|day|grid"
 _CASE_FIELDS = ("pk", "registered_at", "status", "category_id", "source", "grid_id", "confidential")
@@ -44,10 +45,31 @@ def contribution(case, rows: Iterable[tuple[str, datetime, dict]]) -> Contributi
     return {key: dict(counts) for key, counts in out.items()}
 
 
+def rollup_counts(counts: Contribution) -> Contribution:
+    """A contribution with its coarser layers added: each cube key ("u|day|unit|category|channel") also
+    counts under "d|day|unit" (UnitDay), and its registrations under "b|day|channel|…" and
+    "b|day|category|…" (DayBreakdown). The stored CaseContribution keeps only the cube and grid keys."""
+    out: dict[str, Counter] = defaultdict(Counter)
+    for key, columns in counts.items():
+        out[key].update(columns)
+        if key[0] != "u":
+            continue
+        _u, day, unit, category, channel = key.split("|")
+        out[f"d|{day}|{unit}"].update(columns)
+        if registered := columns.get("registered"):
+            out[f"b|{day}|channel|{channel}"]["registered"] += registered
+            out[f"b|{day}|category|{category}"]["registered"] += registered
+    return {key: dict(columns) for key, columns in out.items()}
+
+
 def _lookup(key: str) -> tuple[type, dict]:
     parts = key.split("|")
     if parts[0] == "g":
         return GridDay, {"day": date.fromisoformat(parts[1]), "grid_id": int(parts[2])}
+    if parts[0] == "d":
+        return UnitDay, {"day": date.fromisoformat(parts[1]), "unit_code": parts[2]}
+    if parts[0] == "b":
+        return DayBreakdown, {"day": date.fromisoformat(parts[1]), "dimension": parts[2], "value": parts[3]}
     return DailyRollup, {"day": date.fromisoformat(parts[1]), "unit_code": parts[2], "category_id": int(parts[3]),
                          "channel": parts[4]}
 
@@ -101,7 +123,7 @@ def on_event_recorded(sender, *, event: Event, case: Case, **kwargs) -> None:
             .values_list("verb", "at", "payload"))
     new = contribution(case, rows)
     stored = CaseContribution.objects.filter(case_id=case.pk).values_list("counts", flat=True).first()
-    delta = _difference(stored or {}, new)
+    delta = _difference(rollup_counts(stored or {}), rollup_counts(new))
     for key, changes in sorted(delta.items()):  # a fixed order: concurrent writers lock rows alike
         _bump(key, changes)
     if stored is None:
@@ -144,7 +166,7 @@ def recount(progress: Callable[[int], None] | None = None) -> dict[str, Counter]
     """The rollups as a full recount of the ledger would have them (nothing written)."""
     totals: dict[str, Counter] = defaultdict(Counter)
     for n, (_pk, counts) in enumerate(ledger_contributions(), start=1):
-        for key, columns in counts.items():
+        for key, columns in rollup_counts(counts).items():
             totals[key].update(columns)
         if progress and n % 10000 == 0:
             progress(n)
@@ -157,6 +179,12 @@ def stored_totals() -> dict[str, Counter]:
     for row in DailyRollup.objects.values("day", "unit_code", "category_id", "channel", *COLUMNS).iterator():
         key = f"u|{row.pop('day')}|{row.pop('unit_code')}|{row.pop('category_id')}|{row.pop('channel')}"
         totals[key] = Counter({c: n for c, n in row.items() if n})
+    for row in UnitDay.objects.values("day", "unit_code", *COLUMNS).iterator():
+        key = f"d|{row.pop('day')}|{row.pop('unit_code')}"
+        totals[key] = Counter({c: n for c, n in row.items() if n})
+    for day, dimension, value, registered in DayBreakdown.objects.values_list(
+            "day", "dimension", "value", "registered").iterator():
+        totals[f"b|{day}|{dimension}|{value}"] = Counter({"registered": registered} if registered else {})
     for day, grid_id, registered in GridDay.objects.values_list("day", "grid_id", "registered").iterator():
         totals[f"g|{day}|{grid_id}"] = Counter({"registered": registered} if registered else {})
     return totals
@@ -179,14 +207,13 @@ def rollups_rebuild(*, progress: Callable[[int], None] | None = None, batch_size
     """Replace every rollup and contribution with a recount of the ledger, all or nothing. Returns the
     number of cases read. Run it with the loop quiet (e.g. after a restore): events written meanwhile by
     other transactions are not seen."""
-    CaseContribution.objects.all().delete()
-    DailyRollup.objects.all().delete()
-    GridDay.objects.all().delete()
+    for model in (CaseContribution, DailyRollup, UnitDay, DayBreakdown, GridDay):
+        model.objects.all().delete()
     totals: dict[str, Counter] = defaultdict(Counter)
     batch: list[CaseContribution] = []
     n = 0
     for n, (pk, counts) in enumerate(ledger_contributions(), start=1):
-        for key, columns in counts.items():
+        for key, columns in rollup_counts(counts).items():
             totals[key].update(columns)
         if counts:
             batch.append(CaseContribution(case_id=pk, counts=counts))
@@ -196,10 +223,10 @@ def rollups_rebuild(*, progress: Callable[[int], None] | None = None, batch_size
         if progress and n % 10000 == 0:
             progress(n)
     CaseContribution.objects.bulk_create(batch)
-    rows, grids = [], []
+    rows: dict[type, list] = defaultdict(list)
     for key, columns in totals.items():
         model, lookup = _lookup(key)
-        (grids if model is GridDay else rows).append(model(**lookup, **columns))
-    DailyRollup.objects.bulk_create(rows, batch_size=batch_size)
-    GridDay.objects.bulk_create(grids, batch_size=batch_size)
+        rows[model].append(model(**lookup, **columns))
+    for model, objects in rows.items():
+        model.objects.bulk_create(objects, batch_size=batch_size)
     return n

@@ -11,7 +11,7 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from dajuan.cases.figures import figures_from_counts, unit_figures
 from dajuan.rollups.models import CaseContribution, DailyRollup, GridDay
-from dajuan.rollups.selectors import grid_counts, period_rows, summed, summed_by
+from dajuan.rollups.selectors import grid_counts, period_rows, registered_by, summed, summed_by
 from dajuan.rollups.services import recount_differences, rollups_rebuild, stored_totals
 from dajuan.rollups.tests.histories import OPERATIONS, play, register, step
 from dajuan.testing import LoopTestCase
@@ -43,6 +43,8 @@ class RandomHistoryTests(LoopTestCase, HypothesisTestCase):
         for unit in (self.housing, self.labour):
             rows = period_rows(start=START.date(), end=end.date(), unit_codes=[unit.code])
             self.assertEqual(figures_from_counts(unit.code, summed(rows, today=TODAY)), ledger[unit.code])
+            cube = period_rows(start=START.date(), end=end.date(), unit_codes=[unit.code], by_unit=False)
+            self.assertEqual(summed(cube, today=TODAY), summed(rows, today=TODAY))
 
 
 class RollupBehaviourTests(LoopTestCase):
@@ -55,6 +57,11 @@ class RollupBehaviourTests(LoopTestCase):
         self.assertEqual(by_unit["QC-ZJJ"]["handed"], 1)
         self.assertEqual(by_unit["QC-RSJ"]["handed"], 1)
         self.assertEqual(by_unit["QC-RSJ"]["status_dispatched"], 1)
+        march = {"start": date(2026, 3, 1), "end": date(2026, 4, 1)}
+        self.assertEqual(registered_by("channel", **march, unit_codes=None), {"hotline": 1})
+        self.assertEqual(registered_by("channel", **march, unit_codes=["QC-ZJJ"]), {})
+        self.assertEqual(registered_by("category", **march, unit_codes=["QC-RSJ"]), {self.property_mgmt.pk: 1})
+        self.assertEqual(registered_by("category", **march, unit_codes=None), {self.property_mgmt.pk: 1})
 
     def test_an_open_deadline_counts_only_once_passed(self):
         """An unclaimed assignment is missed only from the day after its claim deadline."""
