@@ -12,7 +12,7 @@ from dajuan.access.policy import decide, require
 from dajuan.assessment import services
 from dajuan.assessment.exports import results_workbook
 from dajuan.assessment.forms import CorrectionForm, IndicatorForm, ManualScoreForm, StarForm, TeamForm, WeightForm
-from dajuan.assessment.models import Indicator, IndicatorWeight, LeadershipTeam, Snapshot, StarThreshold
+from dajuan.assessment.models import AssessedKind, Indicator, IndicatorWeight, LeadershipTeam, Snapshot, StarThreshold
 from dajuan.assessment.selectors import quarter_of, results, snapshots
 from dajuan.core.errors import DomainError
 
@@ -39,8 +39,9 @@ def period_list(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request, year: int, quarter: int) -> dict:
     data, snapshot = results(year, quarter)
+    # In the tiers' own order (a snapshot's JSON object keys may come back reordered, e.g. by jsonb).
     kinds = [(kind, label, [row for row in data["units"] if row["kind"] == kind])
-             for kind, label in data["kinds"].items()]
+             for kind, label in AssessedKind.choices]
     return {"data": data, "snapshot": snapshot, "history": snapshots(year, quarter), "kinds": kinds,
             "year": year, "quarter": quarter, "can_manage": bool(decide(request.user, Action.MANAGE_ASSESSMENT))}
 

@@ -109,3 +109,16 @@ class SetupViewTests(LoopTestCase):
                                                "stars_4": "80", "stars_5": "90"})
         self.assertEqual(response.status_code, 400)
         self.assertFalse(StarThreshold.objects.exists())
+
+
+class TierOrderTests(LoopTestCase):
+    def test_tiers_are_shown_departments_towns_villages_whatever_the_stored_order(self):
+        from dajuan.assessment.models import Snapshot
+
+        self.client.force_login(self.supervisor)
+        snapshot = services.assessment_publish(year=2026, quarter=1, by=self.supervisor)
+        data = dict(snapshot.data)
+        data["kinds"] = dict(reversed(list(data["kinds"].items())))  # as jsonb might give them back
+        Snapshot.objects.filter(pk=snapshot.pk).update(data=data)
+        page = self.client.get(reverse("assessment:period-detail", kwargs={"year": 2026, "quarter": 1}))
+        self.assertEqual([kind for kind, _label, _rows in page.context["kinds"]], ["department", "town", "village"])
