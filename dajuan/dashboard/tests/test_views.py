@@ -108,3 +108,11 @@ class GeometryTests(LoopTestCase):
             ring = feature["geometry"]["coordinates"][0]
             self.assertEqual(ring[0], ring[-1])
             self.assertEqual(len(ring), 5)
+
+
+class GranularityTests(LoopTestCase):
+    def test_the_picker_shows_the_grain_in_use(self):
+        self.client.force_login(self.supervisor)
+        response = self.client.get(reverse("dashboard:overview"), {"start": "2026-01-01", "end": "2026-12-31"})
+        self.assertEqual(response.context["data"]["period"].granularity, "month")
+        self.assertContains(response, '<option value="month" selected>')
