@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 
 from dajuan.assessment import services
 from dajuan.assessment.models import AssessedKind as K
+from dajuan.assessment.models import Indicator
 from dajuan.assessment.models import Metric as M
 from dajuan.assessment.selectors import quarter_of
 from dajuan.org.models import Unit
@@ -81,7 +82,7 @@ def build(admin, *, today: date) -> str:
     for i, (name, codes) in enumerate(TEAMS):
         services.team_set(name=name, units=[units[c] for c in codes if c in units], leader=leader if i == 0 else None,
                           by=admin)
-    manual = {i.kind: i for i in services.Indicator.objects.filter(metric=M.MANUAL)}
+    manual = {i.kind: i for i in Indicator.objects.filter(metric=M.MANUAL)}
     published_year, published_quarter = quarters[-1]
     assessed = Unit.objects.filter(kind__in=K.values).values_list("pk", "code", "kind")
     for y, q in quarters[-2:]:
