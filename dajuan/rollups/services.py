@@ -85,26 +85,36 @@ def _difference(old: Contribution, new: Contribution) -> dict[str, dict[str, int
     return delta
 
 
-def _bump(key: str, changes: dict[str, int]) -> None:
-    """Add `changes` to the row of `key`, creating it if missing: one INSERT … ON CONFLICT DO UPDATE
-    (SQLite ≥ 3.24 and PostgreSQL alike), so concurrent writers never race on creating a row and the
-    loop pays one statement per changed row rather than an ORM UPDATE compiled per column set."""
-    model, lookup = _lookup(key)
-    connection = connections[router.db_for_write(model)]
-    qn = connection.ops.quote_name
-    columns = sorted(changes)
-    fields = [model._meta.get_field(name).column for name in lookup]
-    insert = [*fields, *columns]
-    sql = (
-        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in insert)}"
-        f"{''.join(', ' + qn(c) for c in _zero_columns(model, insert))}) "
-        f"VALUES ({', '.join(['%s'] * len(insert))}{', 0' * len(_zero_columns(model, insert))}) "
-        f"ON CONFLICT ({', '.join(qn(c) for c in fields)}) DO UPDATE SET "
-        + ", ".join(f"{qn(c)} = {qn(model._meta.db_table)}.{qn(c)} + EXCLUDED.{qn(c)}" for c in columns)
-    )
-    values = [connection.ops.adapt_datefield_value(v) if name == "day" else v for name, v in lookup.items()]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*values, *(changes[c] for c in columns)])
+def _apply(delta: dict[str, dict[str, int]]) -> None:
+    """Add the delta to the rollup rows, creating missing ones: one multi-row INSERT … ON CONFLICT DO UPDATE
+    per table (SQLite ≥ 3.24 and PostgreSQL alike), so concurrent writers never race on creating a row and
+    an event costs a statement per layer, not one per row. Rows go in key order, so concurrent writers
+    lock them in the same order."""
+    by_model: dict[type, list[tuple[dict, dict[str, int]]]] = defaultdict(list)
+    for key in sorted(delta):
+        model, lookup = _lookup(key)
+        by_model[model].append((lookup, delta[key]))
+    for model, rows in by_model.items():
+        connection = connections[router.db_for_write(model)]
+        qn = connection.ops.quote_name
+        table = qn(model._meta.db_table)
+        names = list(rows[0][0])
+        fields = [model._meta.get_field(name).column for name in names]
+        columns = sorted({column for _lookup_, changes in rows for column in changes})
+        zeros = _zero_columns(model, [*fields, *columns])
+        placeholders = "(" + ", ".join(["%s"] * (len(fields) + len(columns)) + ["0"] * len(zeros)) + ")"
+        sql = (
+            f"INSERT INTO {table} ({', '.join(qn(c) for c in [*fields, *columns, *zeros])}) "
+            f"VALUES {', '.join([placeholders] * len(rows))} "
+            f"ON CONFLICT ({', '.join(qn(c) for c in fields)}) DO UPDATE SET "
+            + ", ".join(f"{qn(c)} = {table}.{qn(c)} + EXCLUDED.{qn(c)}" for c in columns)
+        )
+        params = []
+        for lookup, changes in rows:
+            params += [connection.ops.adapt_datefield_value(lookup[n]) if n == "day" else lookup[n] for n in names]
+            params += [changes.get(c, 0) for c in columns]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
 
 
 def _zero_columns(model, present: list[str]) -> list[str]:
@@ -124,8 +134,7 @@ def on_event_recorded(sender, *, event: Event, case: Case, **kwargs) -> None:
     new = contribution(case, rows)
     stored = CaseContribution.objects.filter(case_id=case.pk).values_list("counts", flat=True).first()
     delta = _difference(rollup_counts(stored or {}), rollup_counts(new))
-    for key, changes in sorted(delta.items()):  # a fixed order: concurrent writers lock rows alike
-        _bump(key, changes)
+    _apply(delta)
     if stored is None:
         if new:
             CaseContribution.objects.create(case_id=case.pk, counts=new)
