@@ -54,3 +54,7 @@ class Action(models.TextChoices):
     IMPORT_CASES = "import_cases", _("Import cases from a spreadsheet")
     MANAGE_ENTERPRISE = "manage_enterprise", _("Register enterprises and their accounts")
     USE_ENTERPRISE_PORTAL = "use_enterprise_portal", _("Submit and follow cases for an enterprise")
+    # Figures (dashboard, issue 7) and assessment (分层分档考核).
+    VIEW_DASHBOARD = "view_dashboard", _("View the figures of a unit")  # object: Unit
+    VIEW_ASSESSMENT = "view_assessment", _("View assessment scores and rankings")
+    MANAGE_ASSESSMENT = "manage_assessment", _("Define indicators, enter manual scores, publish and correct")

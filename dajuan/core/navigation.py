@@ -32,6 +32,8 @@ NAV_ITEMS = [
     NavItem(_("My notifications"), "notify:preferences"),
     NavItem(_("Enterprise portal"), "enterprise:portal-home", Action.USE_ENTERPRISE_PORTAL),
     NavItem(_("Import cases"), "intake:import", Action.IMPORT_CASES),
+    NavItem(_("Dashboard"), "dashboard:overview", Action.VIEW_DASHBOARD),
+    NavItem(_("Assessment"), "assessment:period-list", Action.VIEW_ASSESSMENT),
 ]
 
 

@@ -37,6 +37,9 @@ MATRIX: dict[Action, set[str]] = {
     Action.IMPORT_CASES: {"admin", "dispatcher"},
     Action.MANAGE_ENTERPRISE: {"admin", "dispatcher"},
     Action.USE_ENTERPRISE_PORTAL: set(),  # enterprise accounts only: see test_requesters.py
+    Action.VIEW_DASHBOARD: JURISDICTION | {"handler", "unit_leader"},
+    Action.VIEW_ASSESSMENT: JURISDICTION | {"unit_leader", "town_leader"},
+    Action.MANAGE_ASSESSMENT: {"admin", "supervisor"},
 }
 
 # Checked separately (their object is a person or a token): see ApiTokenRuleTests.
@@ -129,6 +132,18 @@ class LeaderSubtreeTests(DistrictTestCase):
         self.assertEqual(set(scope.unit_scope(self.handler)), {self.housing})
         self.assertEqual(set(scope.unit_scope(self.grid_worker)), {self.grid})
         self.assertEqual(list(scope.unit_scope(self.nobody)), [])
+
+
+class FigureScopeTests(DistrictTestCase):
+    def test_visible_figure_units_agrees_with_the_dashboard_rule(self):
+        from dajuan.access.policy import visible_figure_units
+
+        for persona in [*PERSONAS, "nobody"]:
+            user = self.fresh(getattr(self, persona))
+            visible = set(visible_figure_units(user))
+            for unit in self.units.values():
+                with self.subTest(persona=persona, unit=unit.code):
+                    self.assertIs(unit in visible, bool(decide(user, Action.VIEW_DASHBOARD, unit)))
 
 
 class ScopeTests(DistrictTestCase):
