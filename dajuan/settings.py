@@ -237,7 +237,11 @@ LOGGING = {
     "filters": {"refusals": {"()": "dajuan.core.logging.RefusalWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["refusals"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DAJUAN_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Replaces Django's default handlers for its own loggers, so they go through ours (and its filter).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 
