@@ -142,3 +142,10 @@ class LoopTestCase(DistrictTestCase):
 
     def verbs(self, case) -> list[str]:
         return list(case.events.order_by("seq").values_list("verb", flat=True))
+
+
+def choose_language(client, code: str) -> None:
+    """What /i18n/setlang/ does for a person: the language cookie (the UI ignores Accept-Language)."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = code

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from dajuan.api.api import urls as api_urls
 
@@ -17,6 +19,7 @@ urlpatterns = [
     path("enterprise/", include("dajuan.enterprise.urls")),
     path("dashboard/", include("dajuan.dashboard.urls")),
     path("assessment/", include("dajuan.assessment.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Anyone may choose the language, the public pages' visitors included.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.test import SimpleTestCase
+from django.test import SimpleTestCase, TestCase
 
 
 def entries(po_file: Path) -> dict[str, str]:
@@ -52,3 +52,24 @@ class CatalogueTests(SimpleTestCase):
         self.assertEqual(untranslated, [], "run `make messages` and translate these entries")
         po = (root / "locale/zh_Hans/LC_MESSAGES/django.po").read_text("utf-8")
         self.assertIsNone(re.search(r'#, fuzzy.*\nmsgid "[^"]', po), "a fuzzy translation is never shown; fix it")
+
+
+class LanguageTests(TestCase):
+    """Chinese by default whatever the browser asks for; English only when the person chooses it."""
+
+    def test_an_english_browser_still_gets_chinese(self):
+        response = self.client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+        self.assertEqual(response["Content-Language"], "zh-hans")
+        self.assertContains(response, "登录")
+
+    def test_a_chosen_language_is_kept(self):
+        response = self.client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+        self.assertEqual(response.status_code, 302)
+        response = self.client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="zh-CN")
+        self.assertEqual(response["Content-Language"], "en")
+        self.assertNotContains(response, "登录")
+
+    def test_an_unknown_chosen_language_falls_back_to_chinese(self):
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
+        response = self.client.get("/accounts/login/")
+        self.assertEqual(response["Content-Language"], "zh-hans")

@@ -19,8 +19,7 @@ from dajuan.org.tests.workbooks import (
     people_only,
 )
 from dajuan.org.views import IMPORT_SESSION_KEY
-
-ENGLISH = {"accept-language": "en"}
+from dajuan.testing import choose_language
 
 
 def upload(name: str, data: bytes) -> SimpleUploadedFile:
@@ -31,19 +30,20 @@ class ImportPageTests(ImportTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.client.force_login(self.admin)
+        choose_language(self.client, "en")  # the assertions read English msgids
         self.addCleanup(lambda: stash_drop(self.client.session.get(IMPORT_SESSION_KEY)))
 
     def check(self, *files):
-        return self.client.post(reverse("org:import"), {"files": list(files)}, headers=ENGLISH)
+        return self.client.post(reverse("org:import"), {"files": list(files)})
 
     def test_the_page_offers_the_upload_and_the_template(self):
-        response = self.client.get(reverse("org:import"), headers=ENGLISH)
+        response = self.client.get(reverse("org:import"))
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, 'enctype="multipart/form-data"')
         self.assertContains(response, reverse("org:import-template"))
 
     def test_the_template_workbook_has_both_sheets_and_the_headers_it_accepts(self):
-        response = self.client.get(reverse("org:import-template"), headers=ENGLISH)
+        response = self.client.get(reverse("org:import-template"))
         self.assertEqual(response.status_code, 200)
         self.assertIn("attachment", response["Content-Disposition"])
         workbook = load_workbook(io.BytesIO(response.content))
@@ -52,7 +52,8 @@ class ImportPageTests(ImportTestCase):
         self.assertEqual([c.value for c in workbook["people"][1]], PEOPLE_HEADER)
 
     def test_the_chinese_template_uses_chinese_names_and_is_accepted_as_it_is_filled_in(self):
-        response = self.client.get(reverse("org:import-template"), headers={"accept-language": "zh-hans"})
+        choose_language(self.client, "zh-hans")
+        response = self.client.get(reverse("org:import-template"))
         workbook = load_workbook(io.BytesIO(response.content))
         self.assertEqual(workbook.sheetnames[:2], ["单位", "人员"])
         workbook["单位"].append(["QC-GXJ", "区工信局", "部门", "QC"])
@@ -77,7 +78,7 @@ class ImportPageTests(ImportTestCase):
         self.check(upload("units.csv", csv_bytes([UNIT_HEADER, *GOOD_UNITS], encoding="gb18030")),
                    upload("people.csv", csv_bytes([PEOPLE_HEADER, *GOOD_PEOPLE])))
         token = self.client.session[IMPORT_SESSION_KEY]
-        response = self.client.post(reverse("org:import-commit"), {"token": token}, headers=ENGLISH, follow=True)
+        response = self.client.post(reverse("org:import-commit"), {"token": token}, follow=True)
         self.assertRedirects(response, reverse("org:unit-tree"))
         self.assertContains(response, "Imported: 5 new units, 0 renamed; 2 new people; 4 new roles.")
         self.assertContains(response, "和顺社区第一网格")
@@ -105,7 +106,7 @@ class ImportPageTests(ImportTestCase):
         self.assertContains(response, "Excel Workbook (*.xlsx)")
 
     def test_an_upload_without_a_file_or_with_three_is_a_form_error(self):
-        response = self.client.post(reverse("org:import"), {}, headers=ENGLISH)
+        response = self.client.post(reverse("org:import"), {})
         self.assertContains(response, "invalid-feedback")
         files = [upload(f"{n}.csv", b"code\n") for n in range(3)]
         self.assertContains(self.check(*files), "at most two files")
@@ -122,7 +123,7 @@ class ImportPageTests(ImportTestCase):
     def test_a_wrong_or_stale_token_writes_nothing(self):
         self.check(upload("org.xlsx", good_workbook().data))
         before = self.stored()
-        response = self.client.post(reverse("org:import-commit"), {"token": "0" * 32}, headers=ENGLISH, follow=True)
+        response = self.client.post(reverse("org:import-commit"), {"token": "0" * 32}, follow=True)
         self.assertRedirects(response, reverse("org:import"))
         self.assertContains(response, "no longer waiting for confirmation")
         self.assertEqual(self.stored(), before)
@@ -132,7 +133,7 @@ class ImportPageTests(ImportTestCase):
         unit_add(code="QC-TL", name="汤陵镇", kind="department", parent=self.district)
         before = self.stored()
         response = self.client.post(reverse("org:import-commit"),
-                                    {"token": self.client.session[IMPORT_SESSION_KEY]}, headers=ENGLISH)
+                                    {"token": self.client.session[IMPORT_SESSION_KEY]})
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, 'data-problem="existing_kind_differs"')
         self.assertEqual(self.stored(), before)

@@ -5,9 +5,7 @@ from dajuan.access.actions import Action
 from dajuan.access.policy import decide
 from dajuan.org.choices import UnitKind
 from dajuan.org.services import unit_add
-from dajuan.testing import DistrictTestCase
-
-ENGLISH = {"accept-language": "en"}
+from dajuan.testing import DistrictTestCase, choose_language
 
 
 class UnitTreeViewTests(DistrictTestCase):
@@ -68,7 +66,8 @@ class UnitDetailViewTests(DistrictTestCase):
 
     def test_a_handler_looking_at_another_unit_is_told_why_its_people_are_hidden(self):
         self.client.force_login(self.handler)
-        response = self.client.get(reverse("org:unit-detail", args=["QC-RSJ"]), headers=ENGLISH)
+        choose_language(self.client, "en")
+        response = self.client.get(reverse("org:unit-detail", args=["QC-RSJ"]))
         self.assertEqual(response.status_code, 200)
         self.assertNotContains(response, "赵另办")
         with translation.override("en"):

@@ -3,7 +3,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dajuan.core.models import AuditEntry
-from dajuan.testing import DistrictTestCase
+from dajuan.testing import DistrictTestCase, choose_language
 from dajuan.worktime import services
 from dajuan.worktime.models import CalendarYear, Holiday
 from dajuan.worktime.tests.util import day, store_admin_rows
@@ -11,7 +11,6 @@ from dajuan.worktime.tests.util import day, store_admin_rows
 LIST = reverse("worktime:holiday-list")
 SET = reverse("worktime:holiday-set")
 MARK = reverse("worktime:calendar-year-mark")
-EN = {"accept-language": "en"}  # pin the language: assertions read English msgids
 
 
 class HolidayPageTests(DistrictTestCase):
@@ -22,9 +21,10 @@ class HolidayPageTests(DistrictTestCase):
 
     def setUp(self):
         self.client.force_login(self.admin)
+        choose_language(self.client, "en")  # the assertions read English msgids
 
     def test_admin_sees_the_effective_calendar(self):
-        response = self.client.get(LIST, {"year": 2026}, headers=EN)
+        response = self.client.get(LIST, {"year": 2026})
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Working-day calendar 2026")
         self.assertContains(response, "Local closure")  # an administrator's row
@@ -38,14 +38,14 @@ class HolidayPageTests(DistrictTestCase):
         self.assertIs(rows[day("2026-05-09")].is_workday, False)
 
     def test_uncovered_year_shows_the_weekday_rule_warning(self):
-        response = self.client.get(LIST, {"year": 2027}, headers=EN)
+        response = self.client.get(LIST, {"year": 2027})
         self.assertContains(response, 'id="coverage-warning"')
         self.assertContains(response, "Weekday rule in use.")
         self.assertContains(response, "Mark 2027 as covered")
 
     def test_marked_year_shows_no_warning(self):
         services.calendar_year_mark(year=2027, note="国办发明电", by=self.admin)
-        response = self.client.get(LIST, {"year": 2027}, headers=EN)
+        response = self.client.get(LIST, {"year": 2027})
         self.assertNotContains(response, 'id="coverage-warning"')
         self.assertContains(response, "国办发明电")
         self.assertContains(response, reverse("worktime:calendar-year-unmark", args=[CalendarYear.objects.get().pk]))
@@ -55,7 +55,7 @@ class HolidayPageTests(DistrictTestCase):
 
         this_year = timezone.localdate().year
         self.assertEqual(self.client.get(LIST).context["overview"].year, this_year)
-        response = self.client.get(LIST, {"year": "20x7"}, headers=EN)
+        response = self.client.get(LIST, {"year": "20x7"})
         self.assertEqual(response.context["overview"].year, this_year)
         self.assertContains(response, "cannot be shown")
         self.assertEqual(self.client.get(LIST, {"year": 1999}).context["overview"].year, this_year)
@@ -97,6 +97,7 @@ class HolidayPageTests(DistrictTestCase):
 class HolidayFormTests(DistrictTestCase):
     def setUp(self):
         self.client.force_login(self.admin)
+        choose_language(self.client, "en")  # the assertions read English msgids
 
     def test_admin_adds_a_day(self):
         response = self.client.post(SET, {"date": "2027-02-06", "is_workday": "1", "name": "Spring Festival",
@@ -108,7 +109,7 @@ class HolidayFormTests(DistrictTestCase):
 
     def test_a_missing_name_is_shown_at_the_field_and_the_input_kept(self):
         response = self.client.post(SET, {"date": "2027-02-06", "is_workday": "1", "name": "",
-                                          "note": "keep this note"}, headers=EN)
+                                          "note": "keep this note"})
         self.assertEqual(response.status_code, 200)
         self.assertEqual(list(response.context["holiday_form"].errors), ["name"])
         self.assertContains(response, "This field is required.")
@@ -120,8 +121,7 @@ class HolidayFormTests(DistrictTestCase):
 
     def test_a_service_refusal_is_shown_at_its_field(self):
         """The form accepts any date; the service refuses 1999 and names the date field."""
-        response = self.client.post(SET, {"date": "1999-05-01", "is_workday": "0", "name": "Old closure"},
-                                    headers=EN)
+        response = self.client.post(SET, {"date": "1999-05-01", "is_workday": "0", "name": "Old closure"})
         self.assertEqual(response.status_code, 200)
         self.assertIn("out of range", response.context["holiday_form"].errors["date"][0])
         self.assertContains(response, 'value="Old closure"')
@@ -156,7 +156,7 @@ class HolidayFormTests(DistrictTestCase):
         self.assertFalse(CalendarYear.objects.exists())
 
     def test_a_bad_mark_is_shown(self):
-        response = self.client.post(MARK, {"year": "1999", "note": "typo"}, headers=EN)
+        response = self.client.post(MARK, {"year": "1999", "note": "typo"})
         self.assertEqual(response.status_code, 200)
         self.assertIn("out of range", response.context["year_form"].errors["year"][0])
         self.assertContains(response, "out of range")
