@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "dajuan.enterprise",
     "dajuan.intake",
     "dajuan.open311",
+    "dajuan.meetings",
+    "dajuan.policies",
     "dajuan.demo",
     "django_tasks",
     "django_tasks_db",
