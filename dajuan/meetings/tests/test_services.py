@@ -137,7 +137,7 @@ class HeldMeetingTests(MeetingTestCase):
         self.assertEqual([p.case for p in meeting_cases(meeting)], [case])
 
     def test_a_problem_from_an_enterprise_that_did_not_attend_is_refused(self):
-        meeting, later = self.hold()
+        meeting, _later = self.hold()
         third = enterprise_add(credit_code=credit_code(902), name="没来的公司")
         before = Case.objects.count()
         with self.assertRaises(Conflict):
