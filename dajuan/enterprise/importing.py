@@ -86,7 +86,7 @@ def registry_import_check(file_name: str, data: bytes, *, by) -> RegistryImportR
     seen: dict[str, int] = {}
     kinds, sizes = "、".join(k for k in KIND_WORDS if k), "、".join(s for s in SIZE_WORDS if s)
     for n, values in enumerate(rows, start=2):
-        def cell(name: str) -> str:
+        def cell(name: str, values=values) -> str:
             return values[index[name]].strip() if name in index else ""
 
         before = len(report.problems)

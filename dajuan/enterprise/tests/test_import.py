@@ -31,7 +31,8 @@ class RegistryImportTests(IntakeTestCase):
         industry_add(code="yaoye", name="药业")
 
     def test_the_dry_run_reports_and_the_commit_writes(self):
-        data = workbook([[credit_code(801), "新药业", "药业", "规上", "是", "中型", "花戏楼街道", "刘经理", "13900000001"],
+        data = workbook([[credit_code(801), "新药业", "药业", "规上", "是", "中型", "花戏楼街道", "刘经理",
+                          "13900000001"],
                          [CREDIT_CODE, "亳州药都制药有限公司", "", "重点规下", "否", "", "", "", ""]])
         report = registry_import_check("r.xlsx", data, by=self.dispatcher)
         self.assertEqual((report.ok, report.created, report.updated), (True, 1, 1))

@@ -9,8 +9,8 @@ from dajuan.enterprise.importing import registry_import_check, registry_import_c
 
 
 class Command(BaseCommand):
-    help = ("Import enterprises and projects (统一社会信用代码, 名称, 行业, 类型, 四上, 规模, 乡镇, 联系人, 联系电话, 地址) "
-            "from an .xlsx or CSV file. Without --commit only checks and reports.")
+    help = ("Import enterprises and projects (统一社会信用代码, 名称, 行业, 类型, 四上, 规模, 乡镇, 联系人, "
+            "联系电话, 地址) from an .xlsx or CSV file. Without --commit only checks and reports.")
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="the .xlsx or .csv file")
