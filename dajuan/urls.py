@@ -15,6 +15,8 @@ urlpatterns = [
     path("api/", api_urls()),
     path("open311/v2/", include("dajuan.open311.urls")),
     path("enterprise/", include("dajuan.enterprise.urls")),
+    path("meetings/", include("dajuan.meetings.urls")),
+    path("policies/", include("dajuan.policies.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

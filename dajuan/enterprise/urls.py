@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dajuan.enterprise import views
+from dajuan.enterprise import service_views, views
 
 app_name = "enterprise"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     path("submit/", views.portal_submit, name="portal-submit"),
     path("cases/<str:number>/", views.portal_case, name="portal-case"),
     path("cases/<str:number>/evaluate/", views.portal_evaluate, name="portal-evaluate"),
+    path("service/", service_views.service_overview, name="service"),
 ]

@@ -1,0 +1,22 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dajuan.cases.models import Category
+
+
+class ProblemForm(forms.Form):
+    """A problem raised at a meeting, entered by the host's office."""
+
+    enterprise = forms.TypedChoiceField(label=_("Enterprise"), coerce=int, choices=())
+    category = forms.ModelChoiceField(queryset=Category.objects.none(), required=False, empty_label=_("Not sure"),
+                                      label=_("Category"))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    content = forms.CharField(label=_("Describe the problem"), max_length=20000, widget=forms.Textarea)
+
+    def __init__(self, *args, attendees=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].choices = [(e.pk, e.name) for e in attendees]
+        self.fields["category"].queryset = Category.objects.filter(is_active=True).order_by("code")
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("class", "form-select" if name in ("enterprise", "category")
+                                          else "form-control")
