@@ -10,7 +10,7 @@ from dajuan.intake.models import Intake
 
 # TransactionTestCase: the cases step calls durable transitions, which refuse to run inside a test's
 # wrapping transaction.
-@override_settings(DAJUAN_DEMO_CASES=160)
+@override_settings(DAJUAN_DEMO_CASES=160, DAJUAN_DEMO_ENTERPRISE_PERCENT=2)
 class DemoReplayTests(TransactionTestCase):
     def test_replay_builds_a_year_of_cases_through_the_loop_and_runs_once(self):
         ran = replay(ReplayContext(say=lambda line: None))
