@@ -111,3 +111,34 @@ class CoverageTests(IntakeTestCase):
         self.assertEqual([e.name for e in q2.missing], sorted([b.name, c.name]))
         self.assertAlmostEqual(q2.rate, 1 / 3)
         self.assertEqual(care_coverage(2026, 1).covered, 1)
+
+
+class CarePageTests(IntakeTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        care_team_set(cls.enterprise, leader=cls.district_leader, cadre=cls.other_handler, by=cls.dispatcher)
+
+    def url(self):
+        return f"/enterprise/service/{self.enterprise.pk}/"
+
+    def test_a_team_member_records_a_visit_with_a_problem(self):
+        self.client.force_login(self.other_handler)
+        response = self.client.post(self.url(), {"visited_on": timezone.localdate().isoformat(),
+                                                 "delivered": "稳岗政策", "problem_title": "招工难",
+                                                 "problem_content": "缺操作工20人。"})
+        self.assertRedirects(response, self.url())
+        case = Case.objects.get(visit_problem__visit__enterprise=self.enterprise)
+        self.assertContains(self.client.get(self.url()), case.number)
+
+    def test_a_problem_without_details_is_refused_on_the_form(self):
+        self.client.force_login(self.other_handler)
+        response = self.client.post(self.url(), {"visited_on": timezone.localdate().isoformat(),
+                                                 "problem_title": "招工难"})
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(Visit.objects.exists())
+
+    def test_others_see_the_page_without_the_form_and_cannot_post(self):
+        self.client.force_login(self.handler)
+        self.assertNotContains(self.client.get(self.url()), 'name="problem_title"')
+        self.assertEqual(self.client.post(self.url(), {"visited_on": "2026-01-01"}).status_code, 403)

@@ -64,3 +64,27 @@ class RegistryImportTests(IntakeTestCase):
     def test_only_coordinators_import(self):
         with self.assertRaises(NotPermitted):
             registry_import_check("x.csv", b"a", by=self.handler)
+
+
+class RegistryImportPageTests(IntakeTestCase):
+    URL = "/enterprise/service/import/"
+
+    def test_check_then_commit_from_the_page(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        good = workbook([[credit_code(811), "页面导入公司", "", "规上", "是", "", "", "", ""]])
+        bad = workbook([["91341602MA2T8K3X0X", "坏代码公司", "", "", "", "", "", "", ""]])
+        self.client.force_login(self.dispatcher)
+        page = self.client.post(self.URL, {"check": "1", "file": SimpleUploadedFile("r.xlsx", bad)})
+        self.assertContains(page, 'data-import="problems"', status_code=400)
+        self.assertContains(page, "91341602MA2T8K3X0X", status_code=400)
+        page = self.client.post(self.URL, {"check": "1", "file": SimpleUploadedFile("r.xlsx", good)})
+        self.assertContains(page, 'data-import="checked"')
+        self.assertFalse(Enterprise.objects.filter(name="页面导入公司").exists())
+        page = self.client.post(self.URL, {"commit": "1", "file": SimpleUploadedFile("r.xlsx", good)})
+        self.assertContains(page, 'data-import="committed"')
+        self.assertTrue(Enterprise.objects.filter(name="页面导入公司", is_four_above=True).exists())
+
+    def test_only_coordinators_see_the_page(self):
+        self.client.force_login(self.handler)
+        self.assertEqual(self.client.get(self.URL).status_code, 403)
