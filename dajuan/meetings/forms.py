@@ -20,3 +20,27 @@ class ProblemForm(forms.Form):
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("class", "form-select" if name in ("enterprise", "category")
                                           else "form-control")
+
+
+class MeetingPlanForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                    input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    place = forms.CharField(label=_("Place"), max_length=200)
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+
+
+class AttendanceForm(forms.Form):
+    attended = forms.TypedMultipleChoiceField(label=_("Attended"), coerce=int, choices=(), required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    minutes = forms.CharField(label=_("Minutes"), required=False, max_length=20000,
+                              widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+
+    def __init__(self, *args, bookings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attended"].choices = [(b.enterprise_id, b.enterprise.name) for b in bookings]

@@ -10,4 +10,5 @@ urlpatterns = [
     path("bookings/<int:pk>/answer/", views.invitation_answer, name="answer"),
     path("all/", views.meeting_list, name="list"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
+    path("<int:pk>/act/", views.meeting_act, name="act"),
 ]

@@ -6,18 +6,19 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dajuan.access.actions import Action
 from dajuan.access.policy import decide, require, visible_cases
 from dajuan.access.scope import enterprise_id_of
-from dajuan.core.errors import DomainError
+from dajuan.core.errors import DomainError, ValidationFailed
 from dajuan.enterprise.care import Problem
 from dajuan.enterprise.models import Enterprise
 from dajuan.enterprise.selectors import quarter_of
 from dajuan.meetings import selectors, services
-from dajuan.meetings.forms import ProblemForm
-from dajuan.meetings.models import Booking, Meeting
+from dajuan.meetings.forms import AttendanceForm, MeetingPlanForm, ProblemForm
+from dajuan.meetings.models import Booking, Meeting, MeetingStatus
 
 
 @login_not_required
@@ -72,17 +73,61 @@ def invitation_answer(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("meetings:mine")
 
 
+@require_http_methods(["GET", "POST"])
 def meeting_list(request: HttpRequest) -> HttpResponse:
+    """All meetings, the quarter's 四上 coverage, and (for the office) planning: the host comes from the
+    rota of the day."""
     require(request.user, Action.VIEW_ENTERPRISE_SERVICE)
+    can_plan = bool(decide(request.user, Action.MANAGE_MEETINGS))
+    form, status = MeetingPlanForm(), 200
+    if request.method == "POST":
+        require(request.user, Action.MANAGE_MEETINGS)
+        form = MeetingPlanForm(request.POST)
+        if form.is_valid():
+            try:
+                meeting = services.meeting_plan(**form.cleaned_data, by=request.user)
+                return redirect("meetings:detail", pk=meeting.pk)
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+        status = 400
     year, quarter = quarter_of(timezone.localdate())
     meetings = Meeting.objects.select_related("host").order_by("-starts_at")[:200]
     return render(request, "meetings/meeting_list.html", {
         "meetings": meetings, "coverage": selectors.four_above_coverage(year, quarter), "year": year,
-        "quarter": quarter})
+        "quarter": quarter, "form": form, "can_plan": can_plan}, status=status)
+
+
+@require_POST
+def meeting_act(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office publishes a draft; the host invites an enterprise or records attendance and minutes."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    action = request.POST.get("action")
+    try:
+        if action == "publish":
+            services.meeting_publish(meeting, by=request.user)
+        elif action == "invite":
+            enterprise = Enterprise.objects.filter(credit_code=request.POST.get("credit_code", "").strip().upper(),
+                                                   is_active=True).first()
+            if enterprise is None:
+                raise ValidationFailed(_("No registered enterprise has that credit code."), field="credit_code")
+            services.invitation_send(meeting, enterprise=enterprise, by=request.user)
+        elif action == "attendance":
+            bookings = list(meeting.bookings.select_related("enterprise"))
+            form = AttendanceForm(request.POST, bookings=bookings)
+            if not form.is_valid():
+                raise ValidationFailed(_("Tick the enterprises that came."), field="attended")
+            came = [b.enterprise for b in bookings if b.enterprise_id in set(form.cleaned_data["attended"])]
+            services.attendance_record(meeting, enterprises=came, minutes=form.cleaned_data["minutes"],
+                                       by=request.user)
+        else:
+            raise ValidationFailed(_("Unknown action."), field="action")
+    except DomainError as error:
+        return meeting_detail(request, pk, error=error.message, status=error.http_status)
+    return redirect("meetings:detail", pk=meeting.pk)
 
 
 @require_http_methods(["GET", "POST"])
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: HttpRequest, pk: int, *, error: str = "", status: int = 200) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("host"), pk=pk)
     can_host = bool(decide(request.user, Action.HOST_MEETING, meeting))
     if not can_host:
@@ -90,8 +135,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     bookings = list(meeting.bookings.select_related("enterprise").order_by("enterprise__name"))
     attendees = [b.enterprise for b in bookings if b.attended]
     form = ProblemForm(attendees=attendees)
-    status = 200
-    if request.method == "POST":
+    if request.method == "POST" and not error:
         require(request.user, Action.HOST_MEETING, meeting)
         form = ProblemForm(request.POST, attendees=attendees)
         if form.is_valid():
@@ -106,4 +150,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
     return render(request, "meetings/meeting_detail.html", {
         "meeting": meeting, "bookings": bookings, "problems": selectors.meeting_cases(meeting), "form": form,
-        "can_host": can_host, "seats_left": selectors.seats_left(meeting)}, status=status)
+        "can_host": can_host, "seats_left": selectors.seats_left(meeting), "error": error,
+        "can_publish": meeting.status == MeetingStatus.DRAFT and bool(decide(request.user, Action.MANAGE_MEETINGS)),
+        "attendance_form": AttendanceForm(bookings=bookings, initial={
+            "attended": [b.enterprise_id for b in bookings if b.status == "confirmed"], "minutes": meeting.minutes}),
+        "now": timezone.now()}, status=status)

@@ -69,3 +69,36 @@ class MeetingPageTests(MeetingTestCase):
         page = self.client.get(MINE)
         self.assertContains(page, mine.number)
         self.assertNotContains(page, theirs.number)
+
+
+class OfficeFlowTests(MeetingTestCase):
+    def test_the_office_plans_and_publishes_the_host_invites_and_records_attendance(self):
+        from datetime import datetime
+
+        from django.utils import timezone as tz
+
+        from dajuan.meetings.models import Meeting, MeetingStatus
+
+        day = tz.localdate() + timedelta(days=10)
+        services.rota_set(day=day, leader=self.unit_leader, by=self.dispatcher)
+        self.client.force_login(self.dispatcher)
+        bad = self.client.post(reverse("meetings:list"), {"starts_at": f"{day}T07:30", "place": "A", "topic": "",
+                                                          "capacity": 5})
+        self.assertEqual(bad.status_code, 400)
+        response = self.client.post(reverse("meetings:list"), {"starts_at": f"{day}T07:30", "place": "政务中心",
+                                                               "topic": "用工专题", "capacity": 5})
+        meeting = Meeting.objects.get(topic="用工专题")
+        self.assertRedirects(response, reverse("meetings:detail", args=[meeting.pk]))
+        self.assertEqual(meeting.host, self.unit_leader)
+        act = reverse("meetings:act", args=[meeting.pk])
+        self.client.post(act, {"action": "publish"})
+        self.client.force_login(self.unit_leader)
+        self.assertEqual(self.client.post(act, {"action": "invite", "credit_code": "nope"}).status_code, 400)
+        self.client.post(act, {"action": "invite", "credit_code": self.enterprise.credit_code})
+        self.assertEqual(Booking.objects.get(meeting=meeting).enterprise, self.enterprise)
+        Meeting.objects.filter(pk=meeting.pk).update(starts_at=tz.make_aware(datetime(2026, 1, 5, 7, 30)))
+        self.client.post(act, {"action": "attendance", "attended": [self.enterprise.pk], "minutes": "纪要"})
+        meeting.refresh_from_db()
+        self.assertEqual((meeting.status, meeting.minutes), (MeetingStatus.HELD, "纪要"))
+        self.client.force_login(self.handler)
+        self.assertEqual(self.client.post(act, {"action": "publish"}).status_code, 403)
