@@ -11,4 +11,6 @@ urlpatterns = [
     path("service/", service_views.service_overview, name="service"),
     path("service/import/", import_views.registry_import, name="registry-import"),
     path("service/<int:pk>/", care_views.care_detail, name="care"),
+    path("service/groups/", service_views.group_list, name="groups"),
+    path("service/groups/cases/<str:number>/push/", service_views.group_answer_push, name="group-answer-push"),
 ]

@@ -99,3 +99,25 @@ def _send(code: str, text: str) -> None:
     from dajuan.notify.backends import group_message_send
 
     group_message_send(code, text)
+
+
+def group_rows():
+    """The matrix: every active group with its department, staff, member and problem counts."""
+    from django.db.models import Count, Q
+
+    return (MessageGroup.objects.filter(is_active=True).select_related("department")
+            .prefetch_related("staff", "staff_units")
+            .annotate(member_count=Count("members__enterprise", distinct=True),
+                      problem_count=Count("intakes", distinct=True),
+                      closed_count=Count("intakes", filter=Q(intakes__case__status=CaseStatus.CLOSED), distinct=True))
+            .order_by("name"))
+
+
+def answered_group_cases(group, *, limit: int = 50):
+    """A group's answered problems, newest first, with how many enterprises each answer already reached."""
+    from django.db.models import Count
+
+    from dajuan.cases.models import Case
+
+    return (Case.objects.filter(intake__group=group, status__in=ANSWERED)
+            .annotate(pushes=Count("answer_pushes")).order_by("-registered_at")[:limit])

@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:pk>/", views.policy_portal_detail, name="portal-detail"),
     path("all/", views.policy_list, name="list"),
     path("all/<int:pk>/", views.policy_detail, name="detail"),
+    path("all/<int:pk>/push/", views.policy_push_view, name="push"),
 ]

@@ -146,3 +146,19 @@ class GroupTests(PolicyTestCase):
         self.assertEqual(answer_push(case, by=self.dispatcher), [])  # once per enterprise
         self.assertEqual(AnswerPush.objects.count(), 1)
         self.assertIn("5个工作日", backends.outbox[-1].text)
+
+    def test_the_office_pushes_an_answer_from_the_groups_page(self):
+        case = group_problem_raise(self.group, enterprise=self.enterprise, by=self.dispatcher,
+                                   problem=Problem("出口备案", "饮片出口备案要多久？"))
+        transitions.dispatch(case, lead_unit=self.housing, category=self.property_mgmt, by=self.dispatcher)
+        transitions.claim(case.assignments.get(), by=self.handler)
+        case.refresh_from_db()
+        transitions.reply(case, text="5个工作日。", by=self.handler)
+        self.client.force_login(self.dispatcher)
+        page = self.client.get(f"/enterprise/service/groups/?group={self.group.pk}")
+        self.assertContains(page, case.number)
+        response = self.client.post(f"/enterprise/service/groups/cases/{case.number}/push/")
+        self.assertRedirects(response, f"/enterprise/service/groups/?group={self.group.pk}")
+        self.assertEqual(list(AnswerPush.objects.values_list("enterprise", flat=True)), [self.peer.pk])
+        self.client.force_login(self.handler)
+        self.assertEqual(self.client.post(f"/enterprise/service/groups/cases/{case.number}/push/").status_code, 403)

@@ -3,7 +3,7 @@ from datetime import date
 from django.urls import reverse
 
 from dajuan.policies import services
-from dajuan.policies.models import PolicyPush
+from dajuan.policies.models import Policy, PolicyPush
 from dajuan.policies.tests.test_services import PolicyTestCase
 
 
@@ -28,3 +28,21 @@ class PolicyPageTests(PolicyTestCase):
         self.assertContains(page, self.enterprise.name)
         self.client.force_login(self.ent_user)
         self.assertEqual(self.client.get(reverse("policies:list")).status_code, 403)
+
+
+class PolicyOfficeTests(PolicyTestCase):
+    def test_the_office_registers_a_policy_and_pushes_it(self):
+        self.client.force_login(self.dispatcher)
+        fields = {"title": "花茶品牌奖励", "issuing_unit": self.labour.pk, "issued_on": "2026-03-01",
+                  "effective_from": "2026-03-01", "effective_to": "2026-02-01", "body": "奖励标准……",
+                  "industries": [self.pharma.pk]}
+        bad = self.client.post(reverse("policies:list"), fields)
+        self.assertEqual(bad.status_code, 400)
+        self.assertFalse(Policy.objects.exists())
+        response = self.client.post(reverse("policies:list"), {**fields, "effective_to": "2027-02-01"})
+        policy = Policy.objects.get()
+        self.assertRedirects(response, reverse("policies:detail", args=[policy.pk]))
+        self.client.post(reverse("policies:push", args=[policy.pk]))
+        self.assertEqual(list(PolicyPush.objects.values_list("enterprise", flat=True)), [self.enterprise.pk])
+        self.client.force_login(self.handler)
+        self.assertEqual(self.client.post(reverse("policies:push", args=[policy.pk])).status_code, 403)
