@@ -17,6 +17,8 @@ urlpatterns = [
     path("enterprise/", include("dajuan.enterprise.urls")),
     path("meetings/", include("dajuan.meetings.urls")),
     path("policies/", include("dajuan.policies.urls")),
+    path("dashboard/", include("dajuan.dashboard.urls")),
+    path("assessment/", include("dajuan.assessment.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -63,3 +63,7 @@ class Action(models.TextChoices):
     HOST_MEETING = "host_meeting", _("Run a meeting: invitations, attendance, minutes, problems")  # object: Meeting
     BOOK_MEETING = "book_meeting", _("Book or answer an invitation to a meeting for an enterprise")
     MANAGE_POLICIES = "manage_policies", _("Register and push policies, answer groups")
+    # Figures (dashboard, issue 7) and assessment (分层分档考核).
+    VIEW_DASHBOARD = "view_dashboard", _("View the figures of a unit")  # object: Unit
+    VIEW_ASSESSMENT = "view_assessment", _("View assessment scores and rankings")
+    MANAGE_ASSESSMENT = "manage_assessment", _("Define indicators, enter manual scores, publish and correct")

@@ -108,6 +108,28 @@ def _enterprise_portal(user, obj: Any) -> Decision:
     return deny(_("Only an account linked to an enterprise may use the enterprise portal."))
 
 
+def _view_dashboard(user, unit: Unit | None) -> Decision:
+    if scope.has_jurisdiction(user):
+        return ALLOW
+    if unit is None and scope.unit_scope(user).exists():
+        return ALLOW  # the menu entry: some unit's figures are theirs
+    if unit is not None and (scope.in_led_subtree(user, unit) or scope.works_in(user, unit)):
+        return ALLOW
+    return deny(_("You may see the figures of your own unit, or of the units you lead."))
+
+
+def _view_assessment(user, obj: Any) -> Decision:
+    if scope.has_jurisdiction(user) or scope.units_with_role(user, Role.UNIT_LEADER):
+        return ALLOW
+    return deny(_("Assessment results are for leaders, supervisors and the assessment office."))
+
+
+def _manage_assessment(user, obj: Any) -> Decision:
+    if scope.has_role(user, Role.ADMIN, Role.SUPERVISOR):
+        return ALLOW
+    return deny(_("Only the assessment office (督查考核办) or an administrator may change the assessment."))
+
+
 RULES: dict[Action, Callable[[Any, Any], Decision]] = {
     Action.VIEW_UNIT: _view_unit,
     Action.MANAGE_UNIT: _admin_only,
@@ -122,6 +144,9 @@ RULES: dict[Action, Callable[[Any, Any], Decision]] = {
     Action.IMPORT_CASES: _dispatcher_or_admin,
     Action.MANAGE_ENTERPRISE: _dispatcher_or_admin,
     Action.USE_ENTERPRISE_PORTAL: _enterprise_portal,
+    Action.VIEW_DASHBOARD: _view_dashboard,
+    Action.VIEW_ASSESSMENT: _view_assessment,
+    Action.MANAGE_ASSESSMENT: _manage_assessment,
 }
 
 
@@ -198,3 +223,12 @@ def public_cases() -> QuerySet:
 
     return Case.objects.filter(confidential=False, source__in=PUBLIC_FEED_SOURCES)
 
+
+def visible_figure_units(user) -> QuerySet[Unit]:
+    """Units whose figures (dashboard, assessment detail) the user may see: jurisdiction roles the whole
+    tree, everyone else the units they work in and the subtrees they lead — the VIEW_DASHBOARD rule."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return Unit.objects.none()
+    if scope.has_jurisdiction(user):
+        return Unit.objects.all()
+    return scope.unit_scope(user)

@@ -23,15 +23,18 @@ Decisions shared by every figure (the dashboard shows them once, under the table
 - `value` is None when the denominator is 0: never "100% of nothing".
 """
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby
+from operator import itemgetter
 
 from django.db.models import Q
 from django.utils import timezone
 
 from dajuan.access.policy import visible_cases
-from dajuan.cases.choices import SATISFIED_VALUES, AssignmentRole, ClosureKind, Verb
+from dajuan.cases.facts import FACT_VERBS, due_counter, walk_case
 from dajuan.cases.models import Event
 from dajuan.org.models import Unit
 
@@ -64,14 +67,6 @@ RETURN_RATE_FORMULA = (
     "Return rate = RETURNED events in the period ÷ DISPATCHED and TRANSFERRED events handing the case to "
     "the unit in the period",
 )
-
-# The verbs the walk reads; anything else (comments, progress, supervision …) cannot change a figure.
-_VERBS = (
-    Verb.DISPATCHED, Verb.TRANSFERRED, Verb.REOPENED, Verb.CLAIMED, Verb.RETURNED, Verb.REPLIED,
-    Verb.EVALUATED, Verb.CLOSED, Verb.EXTENSION_APPROVED, Verb.SUSPENDED, Verb.RESUMED, Verb.REJECTED,
-    Verb.MERGED,
-)
-
 
 @dataclass(frozen=True)
 class Rate:
@@ -106,48 +101,6 @@ class UnitFigures:
     unevaluated_closures: int  # 未评价: CLOSED with closure 'unevaluated' — never counted as satisfied
 
 
-@dataclass
-class _Assignment:
-    unit: str
-    claim_due: datetime
-    reply_due: datetime
-    claimed: bool = False
-    claimed_on_time: bool = False
-    replied: bool = False
-    replied_on_time: bool = False
-    ended_at: datetime | None = None  # returned / transferred / merged / rejected before reply
-    closed: bool = False
-    paused: bool = False  # suspended at the cut-off
-
-
-@dataclass
-class _Counts:
-    claim_num: int = 0
-    claim_den: int = 0
-    reply_num: int = 0
-    reply_den: int = 0
-    closed_num: int = 0
-    satisfied: int = 0
-    evaluated: int = 0
-    reopened: int = 0
-    closed_events: int = 0
-    returned: int = 0
-    handed: int = 0
-    unevaluated: int = 0
-
-
-@dataclass
-class _CaseWalk:
-    lead: _Assignment | None = None
-    lead_unit: str | None = None
-    suspended: bool = False
-    assignments: list[_Assignment] = field(default_factory=list)
-
-
-def _dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
 def _unit_map(units: list[Unit], *, subtree: bool) -> dict[str, list[str]]:
     """Unit code seen in the ledger → the requested codes whose row it counts in (one query with subtree)."""
     if not subtree:
@@ -159,20 +112,6 @@ def _unit_map(units: list[Unit], *, subtree: bool) -> dict[str, list[str]]:
     for code, path in Unit.objects.filter(q).values_list("code", "path"):
         mapping[code] = [u.code for u in units if path.startswith(u.path)]
     return mapping
-
-
-def _due(deadline: datetime, acted: bool, a: _Assignment, *, start: datetime, end: datetime,
-         cutoff: datetime, paused_counts: bool) -> bool:
-    """Whether an assignment's deadline makes it due in [start, end) (see the module docstring)."""
-    if not start <= deadline < end:
-        return False
-    if acted:
-        return True
-    if deadline >= cutoff:
-        return False  # not yet due
-    if a.ended_at is not None and a.ended_at <= deadline:
-        return False  # returned or moved away before the deadline: counted by 退回率, not here
-    return paused_counts or not a.paused
 
 
 def unit_figures(*, user, units: Iterable[Unit], start: datetime, end: datetime, subtree: bool = False,
@@ -201,103 +140,44 @@ def unit_figures(*, user, units: Iterable[Unit], start: datetime, end: datetime,
     units = list(units)
     cutoff = min(end, as_of or timezone.now())
     mapping = _unit_map(units, subtree=subtree)
-    counts = {u.code: _Counts() for u in units}
-
-    def bump(code: str | None, name: str) -> None:
-        for target in mapping.get(code or "", ()):
-            c = counts[target]
-            setattr(c, name, getattr(c, name) + 1)
-
-    def in_period(at: datetime) -> bool:
-        return start <= at < end
-
+    counts = {u.code: Counter() for u in units}
     cases = visible_cases(user).filter(assignments__unit__code__in=list(mapping)).values("pk")
     rows = (
-        Event.objects.filter(case__in=cases, verb__in=_VERBS, at__lt=cutoff)
+        Event.objects.filter(case__in=cases, verb__in=FACT_VERBS, at__lt=cutoff)
         .order_by("case_id", "seq")
         .values_list("case_id", "verb", "at", "payload")
     )
-    walks: list[_CaseWalk] = []
-    walk, current = _CaseWalk(), None
-    for case_id, verb, at, payload in rows.iterator(chunk_size=2000):
-        if case_id != current:
-            walk, current = _CaseWalk(), case_id
-            walks.append(walk)
-        lead = walk.lead
-        if verb in (Verb.DISPATCHED, Verb.TRANSFERRED, Verb.REOPENED):
-            if lead is not None and not lead.replied and lead.ended_at is None:
-                lead.ended_at = at
-            new = payload["lead"]
-            walk.lead = _Assignment(unit=new["unit"], claim_due=_dt(new["claim_due"]),
-                                    reply_due=_dt(new["reply_due"]))
-            walk.lead_unit = new["unit"]
-            walk.assignments.append(walk.lead)
-            if in_period(at):
-                bump(new["unit"], "reopened" if verb == Verb.REOPENED else "handed")
-        elif verb == Verb.CLAIMED:
-            if payload.get("role") == AssignmentRole.LEAD and lead is not None and lead.unit == payload["unit"]:
-                lead.claimed, lead.claimed_on_time = True, bool(payload.get("on_time"))
-        elif verb == Verb.REPLIED:
-            if lead is not None:
-                lead.replied, lead.replied_on_time = True, bool(payload.get("on_time"))
-        elif verb == Verb.RETURNED:
-            if lead is not None and lead.ended_at is None:
-                lead.ended_at = at
-            walk.lead, walk.lead_unit = None, None
-            if in_period(at):
-                bump(payload.get("unit"), "returned")
-        elif verb in (Verb.REJECTED, Verb.MERGED):
-            if lead is not None and not lead.replied and lead.ended_at is None:
-                lead.ended_at = at
-        elif verb == Verb.EXTENSION_APPROVED:
-            if lead is not None and payload.get("new_reply_due"):
-                lead.reply_due = _dt(payload["new_reply_due"])
-        elif verb == Verb.SUSPENDED:
-            walk.suspended = True
-        elif verb == Verb.RESUMED:
-            walk.suspended = False
-            for moved in payload.get("moved", []):
-                if lead is not None and moved.get("unit") == lead.unit and moved.get("new_reply_due"):
-                    lead.reply_due = _dt(moved["new_reply_due"])
-        elif verb == Verb.EVALUATED:
-            if in_period(at):
-                bump(payload.get("unit"), "evaluated")
-                if payload.get("satisfaction") in SATISFIED_VALUES:
-                    bump(payload.get("unit"), "satisfied")
-        elif verb == Verb.CLOSED:
-            if lead is not None:
-                lead.closed = True
-            if in_period(at):
-                bump(walk.lead_unit, "closed_events")
-                if payload.get("closure") == ClosureKind.UNEVALUATED:
-                    bump(walk.lead_unit, "unevaluated")
-
-    for walk in walks:
-        if walk.suspended and walk.lead is not None:
-            walk.lead.paused = True
-        for a in walk.assignments:
-            if _due(a.claim_due, a.claimed, a, start=start, end=end, cutoff=cutoff, paused_counts=True):
-                bump(a.unit, "claim_den")
-                if a.claimed_on_time:
-                    bump(a.unit, "claim_num")
-            if _due(a.reply_due, a.replied, a, start=start, end=end, cutoff=cutoff, paused_counts=False):
-                bump(a.unit, "reply_den")
-                if a.replied_on_time:
-                    bump(a.unit, "reply_num")
-                if a.closed:
-                    bump(a.unit, "closed_num")
-
-    return {code: _figures(code, c) for code, c in counts.items()}
+    for _case_id, case_rows in groupby(rows.iterator(chunk_size=2000), key=itemgetter(0)):
+        for fact in walk_case(row[1:] for row in case_rows).facts:
+            if not start <= fact.at < end:
+                continue
+            counter = due_counter(fact, cutoff=cutoff)
+            for target in mapping.get(fact.unit or "", ()) if counter else ():
+                counts[target][counter] += 1
+    return {code: figures_from_counts(code, c) for code, c in counts.items()}
 
 
-def _figures(code: str, c: _Counts) -> UnitFigures:
+def figures_from_counts(code: str, c: Mapping[str, int]) -> UnitFigures:
+    """The six rates from summed fact counters (cases.facts): the one place each ratio is formed, used by
+    the ledger recount above and by the rollups (dajuan.rollups) alike."""
     return UnitFigures(
         unit_code=code,
-        claim_rate=Rate(c.claim_num, c.claim_den, *CLAIM_RATE_FORMULA),
-        on_time_reply_rate=Rate(c.reply_num, c.reply_den, *REPLY_RATE_FORMULA),
-        closure_rate=Rate(c.closed_num, c.reply_den, *CLOSURE_RATE_FORMULA),
-        satisfaction_rate=Rate(c.satisfied, c.evaluated, *SATISFACTION_RATE_FORMULA),
-        reopen_rate=Rate(c.reopened, c.closed_events, *REOPEN_RATE_FORMULA),
-        return_rate=Rate(c.returned, c.handed, *RETURN_RATE_FORMULA),
-        unevaluated_closures=c.unevaluated,
+        claim_rate=Rate(c.get("claim_num", 0), c.get("claim_den", 0), *CLAIM_RATE_FORMULA),
+        on_time_reply_rate=Rate(c.get("reply_num", 0), c.get("reply_den", 0), *REPLY_RATE_FORMULA),
+        closure_rate=Rate(c.get("closed_num", 0), c.get("reply_den", 0), *CLOSURE_RATE_FORMULA),
+        satisfaction_rate=Rate(c.get("satisfied", 0), c.get("evaluated", 0), *SATISFACTION_RATE_FORMULA),
+        reopen_rate=Rate(c.get("reopened", 0), c.get("closed_events", 0), *REOPEN_RATE_FORMULA),
+        return_rate=Rate(c.get("returned", 0), c.get("handed", 0), *RETURN_RATE_FORMULA),
+        unevaluated_closures=c.get("unevaluated", 0),
     )
+
+
+# The six rates in the order the dashboard and the assessment show them: (attribute, short name).
+RATE_FIELDS = (
+    ("claim_rate", "响应率"),
+    ("on_time_reply_rate", "按时办结率"),
+    ("closure_rate", "办结率"),
+    ("satisfaction_rate", "满意率"),
+    ("reopen_rate", "重办率"),
+    ("return_rate", "退回率"),
+)

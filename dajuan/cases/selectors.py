@@ -30,6 +30,7 @@ class CaseFilters:
     statuses: tuple[str, ...] = ()
     category: Category | None = None  # and its sub-categories
     lead_unit: Unit | None = None  # and the units under it
+    grid: Unit | None = None  # the grid the case lies in (the dashboard's map links here)
     sources: tuple[str, ...] = ()
     priorities: tuple[str, ...] = ()
     registered_from: date | None = None  # inclusive, local dates
@@ -43,12 +44,13 @@ class CaseFilters:
     def from_query(cls, query) -> "CaseFilters":
         """Parse the case list's GET parameters (the contract the dashboard links to): status, source,
         priority (repeatable), category (code), unit (lead unit code, subtree), from/to (YYYY-MM-DD,
-        registered date), overdue (1/0), level (1-3), satisfaction, q. Raises CaseInvalid naming the
+        registered date), overdue (1/0), level (1-3), satisfaction, q, grid (grid code). Raises CaseInvalid naming the
         first parameter at fault and saying what it accepts."""
         return cls(
             statuses=_choices(query, "status", CaseStatus),
             category=_by_code(query, "category", Category, _("No category has the code “%(code)s”.")),
             lead_unit=_by_code(query, "unit", Unit, _("No unit has the code “%(code)s”.")),
+            grid=_by_code(query, "grid", Unit, _("No unit has the code “%(code)s”.")),
             sources=_choices(query, "source", Source),
             priorities=_choices(query, "priority", Priority),
             registered_from=_date(query, "from"),
@@ -140,6 +142,8 @@ def case_list(user, filters: CaseFilters | None = None, *, at: datetime | None =
     if f.category is not None:
         c = f.category
         qs = qs.filter(Q(category=c) | Q(category__parent=c) | Q(category__parent__parent=c))
+    if f.grid is not None:
+        qs = qs.filter(grid=f.grid)
     if f.lead_unit is not None:
         # An IN over the subtree's ids (not a join on path) lets the lead_unit indexes serve it.
         qs = qs.filter(lead_unit__in=Unit.objects.filter(path__startswith=f.lead_unit.path).values("pk"))

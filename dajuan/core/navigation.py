@@ -39,6 +39,8 @@ NAV_ITEMS = [
     NavItem(_("Policies"), "policies:list", Action.VIEW_ENTERPRISE_SERVICE),
     NavItem(_("Breakfast meetings"), "meetings:mine", Action.BOOK_MEETING),
     NavItem(_("Policies for my enterprise"), "policies:portal", Action.USE_ENTERPRISE_PORTAL),
+    NavItem(_("Dashboard"), "dashboard:overview", Action.VIEW_DASHBOARD),
+    NavItem(_("Assessment"), "assessment:period-list", Action.VIEW_ASSESSMENT),
 ]
 
 

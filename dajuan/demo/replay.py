@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from dajuan.demo import catalog, district, history
+from dajuan.demo import assessment, catalog, district, history
 from dajuan.demo.models import ReplayStep
 
 
@@ -32,6 +33,11 @@ def step_supervision(ctx: ReplayContext) -> str:
 
     tally = build_supervision()
     return ", ".join(f"{name} {n}" for name, n in sorted(tally.items()))
+
+
+def step_assessment(ctx: ReplayContext) -> str:
+    """After the "cases" step: rollups, score sheets, teams, stars, a published and corrected quarter."""
+    return assessment.build(ctx.admin, today=timezone.localdate())
 
 
 @dataclass(frozen=True)
@@ -81,8 +87,10 @@ STEPS: list[Step] = [
     # After the replayed year ("cases"): the current week's work, so each persona's inboxes are full.
     Step("inboxes", step_inboxes, atomic=False),
     Step("intake", step_intake, atomic=False),
-    # After "intake": builds on its enterprises, their accounts and the 药企 group.
+    # After "intake": builds on its enterprises, their accounts and the 药企 group; before "assessment",
+    # so the assessed quarter includes the enterprise-service cases.
     Step("enterprise_service", step_enterprise_service, atomic=False),
+    Step("assessment", step_assessment),
 ]
 
 

@@ -44,6 +44,9 @@ MATRIX: dict[Action, set[str]] = {
     Action.MANAGE_MEETINGS: {"admin", "dispatcher"},
     Action.BOOK_MEETING: set(),  # enterprise accounts only: see test_enterprise_matrix.py
     Action.MANAGE_POLICIES: {"admin", "dispatcher"},
+    Action.VIEW_DASHBOARD: JURISDICTION | {"handler", "unit_leader"},
+    Action.VIEW_ASSESSMENT: JURISDICTION | {"unit_leader", "town_leader"},
+    Action.MANAGE_ASSESSMENT: {"admin", "supervisor"},
 }
 
 # Checked separately (their object is a person or a token): see ApiTokenRuleTests.
@@ -139,6 +142,18 @@ class LeaderSubtreeTests(DistrictTestCase):
         self.assertEqual(set(scope.unit_scope(self.handler)), {self.housing})
         self.assertEqual(set(scope.unit_scope(self.grid_worker)), {self.grid})
         self.assertEqual(list(scope.unit_scope(self.nobody)), [])
+
+
+class FigureScopeTests(DistrictTestCase):
+    def test_visible_figure_units_agrees_with_the_dashboard_rule(self):
+        from dajuan.access.policy import visible_figure_units
+
+        for persona in [*PERSONAS, "nobody"]:
+            user = self.fresh(getattr(self, persona))
+            visible = set(visible_figure_units(user))
+            for unit in self.units.values():
+                with self.subTest(persona=persona, unit=unit.code):
+                    self.assertIs(unit in visible, bool(decide(user, Action.VIEW_DASHBOARD, unit)))
 
 
 class ScopeTests(DistrictTestCase):

@@ -83,6 +83,12 @@ class CreateTests(ApiTestCase):
         self.assertEqual(again.json()["number"], body["number"])
         self.assertEqual(Case.objects.filter(source=Source.API).count(), 1)
 
+    def test_a_key_reused_for_a_different_request_is_a_409_and_registers_nothing(self):
+        self.call("post", "/cases", NEW, headers={"Idempotency-Key": "order-0002"})
+        changed = self.call("post", "/cases", NEW | {"title": "另一件事"}, headers={"Idempotency-Key": "order-0002"})
+        self.assertError(changed, 409, "conflict", "Idempotency-Key")
+        self.assertEqual(Case.objects.filter(source=Source.API).count(), 1)
+
     def test_the_same_key_from_another_token_is_another_case(self):
         self.call("post", "/cases", NEW, headers={"Idempotency-Key": "order-0001"})
         other = self.call("post", "/cases", NEW, as_="supervisor", headers={"Idempotency-Key": "order-0001"})

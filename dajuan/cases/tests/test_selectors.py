@@ -26,7 +26,7 @@ class CaseListTests(LoopTestCase):
     def test_each_filter_narrows(self):
         replied = reach(self, CaseStatus.REPLIED)
         labour = new_case(self, category=self.jobs, title="拖欠工资", content="工地欠薪三个月",
-                          priority=Priority.URGENT)
+                          priority=Priority.URGENT, grid=self.grid)
         t.dispatch(labour, lead_unit=self.labour, by=self.dispatcher)
         t.supervise(labour, level=2, note="督办。", by=self.supervisor)
         d = self.dispatcher
@@ -39,6 +39,7 @@ class CaseListTests(LoopTestCase):
         self.assertEqual(cases(text="欠薪"), {labour})
         self.assertEqual(cases(text=labour.number), {labour})
         self.assertEqual(cases(sources=("web",)), set())
+        self.assertEqual(cases(grid=self.grid), {labour})
         today = timezone.localdate()
         self.assertEqual(len(cases(registered_from=today, registered_to=today)), 3)
         self.assertEqual(cases(registered_to=today - timedelta(days=1)), set())

@@ -35,10 +35,10 @@ def queries(client, url) -> int:
 class FiltersFromQueryTests(LoopTestCase):
     def test_every_contract_parameter_is_parsed(self):
         q = QueryDict("status=received&status=dispatched&category=JS&unit=QC-ZJJ&source=hotline&priority=urgent"
-                      "&from=2026-01-01&to=2026-03-31&overdue=1&level=2&satisfaction=unsatisfied&q=电梯")
+                      "&from=2026-01-01&to=2026-03-31&overdue=1&level=2&satisfaction=unsatisfied&q=电梯&grid=QC-HXL-DG-01")
         f = CaseFilters.from_query(q)
         self.assertEqual(f.statuses, ("received", "dispatched"))
-        self.assertEqual((f.category, f.lead_unit), (self.building, self.housing))
+        self.assertEqual((f.category, f.lead_unit, f.grid), (self.building, self.housing, self.grid))
         self.assertEqual((f.sources, f.priorities, f.overdue, f.min_supervision_level), (("hotline",), ("urgent",),
                                                                                           True, 2))
         self.assertEqual((str(f.registered_from), str(f.registered_to), f.satisfaction, f.text),
@@ -51,7 +51,8 @@ class FiltersFromQueryTests(LoopTestCase):
         for query, field in [("status=open", "status"), ("category=NOPE", "category"), ("unit=NOPE", "unit"),
                              ("from=2026-13-01", "from"), ("from=2026-03-01&to=2026-02-01", "to"),
                              ("overdue=yes", "overdue"), ("level=4", "level"), ("satisfaction=ok", "satisfaction"),
-                             ("q=" + "长" * 101, "q"), ("priority=high", "priority"), ("source=fax", "source")]:
+                             ("q=" + "长" * 101, "q"), ("priority=high", "priority"), ("source=fax", "source"),
+                             ("grid=NOPE", "grid")]:
             with self.subTest(query=query), self.assertRaises(CaseInvalid) as caught:
                 CaseFilters.from_query(QueryDict(query))
             self.assertEqual(caught.exception.field, field)
