@@ -241,14 +241,17 @@ class Replay:
         return groups
 
     def group_problems(self, groups) -> None:
-        total = _n("group_problems", self.scale)
+        # The report's 750 include the problems the "intake" step already raised in the 药企 group.
+        from dajuan.intake.models import Intake
+
+        total = max(_n("group_problems", self.scale) - Intake.objects.filter(group__isnull=False).count(), 1)
         members = [(m.group, m.enterprise) for g in groups for m in g.members.select_related("enterprise")]
         pushed = 0
         for i in range(total):
             group, enterprise = self.rng.choice(members)
             at = self.clock.workday_time(self.past_day(self.rng.randrange(1, 365)))
-            if at >= self.now:
-                continue
+            while at >= self.now:  # a weekend's next working day may lie ahead: take an earlier day
+                at = self.clock.workday_time(self.past_day(self.rng.randrange(7, 365)))
             case = group_problem_raise(group, enterprise=enterprise, problem=self.problem(), by=self.dispatcher,
                                        external_id=f"{group.code}:demo-es-{i}", at=at)
             self.run_course(case, at)
@@ -273,10 +276,24 @@ class Replay:
                 kinds=["above_scale"] if self.rng.random() < 0.2 else [])
             latest.append(policy)
         latest.sort(key=lambda p: p.issued_on)
+        accounts = list(EnterpriseUser.objects.select_related("user", "enterprise"))
         for policy in latest[-5:]:  # the latest are pushed to portals and published in the groups
             self.count("policy_pushes", policies.policy_push(policy, by=self.admin))
             for group in groups[:2]:
                 self.count("policy_pushes", policies.policy_publish_to_group(policy, group, by=self.admin))
+            for link in accounts[::2]:  # half the enterprise accounts opened it
+                self.count("policy_reads", policies.policies_read(policy, by=link.user))
+        subsidy = next((c for c, _t, _x in self.problems if c is not None and c.code == "QY-JB"), None)
+        for policy in latest[: max(1, total // 100)]:  # 政策奖补: claims about a policy, raised on the portal
+            link = self.rng.choice(accounts)
+            at = self.clock.workday_time(policy.issued_on + timedelta(days=30))
+            if at >= self.now:
+                continue
+            case = policies.policy_problem_raise(
+                policy, enterprise=link.enterprise, by=link.user, at=at,
+                problem=Problem("奖补资金未到账", f"按《{policy.title}》申报的奖补资金至今未拨付。", subsidy))
+            self.run_course(case, at)
+            self.count("policy_cases")
         self.count("policies", total)
 
 
