@@ -17,6 +17,8 @@ urlpatterns = [
     path("api/", api_urls()),
     path("open311/v2/", include("dajuan.open311.urls")),
     path("enterprise/", include("dajuan.enterprise.urls")),
+    path("meetings/", include("dajuan.meetings.urls")),
+    path("policies/", include("dajuan.policies.urls")),
     path("dashboard/", include("dajuan.dashboard.urls")),
     path("assessment/", include("dajuan.assessment.urls")),
     # Anyone may choose the language, the public pages' visitors included.

@@ -54,6 +54,15 @@ class Action(models.TextChoices):
     IMPORT_CASES = "import_cases", _("Import cases from a spreadsheet")
     MANAGE_ENTERPRISE = "manage_enterprise", _("Register enterprises and their accounts")
     USE_ENTERPRISE_PORTAL = "use_enterprise_portal", _("Submit and follow cases for an enterprise")
+    # Enterprise service (包保, 早餐会, 惠企政策, 微信矩阵群).
+    VIEW_ENTERPRISE_SERVICE = "view_enterprise_service", _("See the enterprise registry, care, meetings and figures")
+    MANAGE_CARE = "manage_care", _("Assign care teams and import the enterprise registry")
+    RECORD_VISIT = "record_visit", _("Record a care-team visit")  # object: Enterprise
+    RECORD_VISIT_CALLBACK = "record_visit_callback", _("Record a phone callback about a visit")
+    MANAGE_MEETINGS = "manage_meetings", _("Plan, publish and staff breakfast meetings")
+    HOST_MEETING = "host_meeting", _("Run a meeting: invitations, attendance, minutes, problems")  # object: Meeting
+    BOOK_MEETING = "book_meeting", _("Book or answer an invitation to a meeting for an enterprise")
+    MANAGE_POLICIES = "manage_policies", _("Register and push policies, answer groups")
     # Figures (dashboard, issue 7) and assessment (分层分档考核).
     VIEW_DASHBOARD = "view_dashboard", _("View the figures of a unit")  # object: Unit
     VIEW_ASSESSMENT = "view_assessment", _("View assessment scores and rankings")

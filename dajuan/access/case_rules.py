@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dajuan.access import scope
 from dajuan.access.actions import Action
+from dajuan.access.enterprise_rules import care_case_ids, cares_for
 from dajuan.org.choices import Role
 
 
@@ -53,7 +54,7 @@ def can_see(user, case) -> bool:
         return scope.has_role(user, Role.INSPECTOR)
     if scope.has_jurisdiction(user) or is_requester(user, case):
         return True
-    return any(handles(user, a.unit) for a in case.assignments.all())
+    return any(handles(user, a.unit) for a in case.assignments.all()) or cares_for(user, case)
 
 
 def case_scope_q(user, prefix: str = "") -> Q:
@@ -77,7 +78,10 @@ def _own_or_worked_cases(user, units):
     own = Q(requester_user=user.pk)
     if (enterprise_id := scope.enterprise_id_of(user)) is not None:  # an enterprise's account: all its cases
         own |= Q(intake__enterprise=enterprise_id)
-    return Case.objects.filter(own).values("pk").union(worked)
+    ids = Case.objects.filter(own).values("pk").union(worked)
+    if scope.is_staff_member(user):  # 包保: the cases of the enterprises in their care, and of meetings they host
+        ids = ids.union(care_case_ids(user))
+    return ids
 
 
 def _view(user, case):

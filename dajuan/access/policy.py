@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from dajuan.access import scope
 from dajuan.access.actions import Action
 from dajuan.access.case_rules import CASE_RULES, case_scope_q
+from dajuan.access.enterprise_rules import ENTERPRISE_RULES
 from dajuan.access.supervision_rules import SUPERVISION_RULES, visible_inspections, visible_notices
 from dajuan.core.errors import NotPermitted
 from dajuan.org.choices import Role
@@ -159,6 +160,7 @@ def _from_pair(rule: Callable[[Any, Any], tuple[bool, str]]) -> Callable[[Any, A
 
 RULES.update({action: _from_pair(rule) for action, rule in CASE_RULES.items()})
 RULES.update({action: _from_pair(rule) for action, rule in SUPERVISION_RULES.items()})
+RULES.update({action: _from_pair(rule) for action, rule in ENTERPRISE_RULES.items()})
 
 
 def decide(user, action: Action, obj: Any = None) -> Decision:

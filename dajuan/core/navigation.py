@@ -32,6 +32,13 @@ NAV_ITEMS = [
     NavItem(_("My notifications"), "notify:preferences"),
     NavItem(_("Enterprise portal"), "enterprise:portal-home", Action.USE_ENTERPRISE_PORTAL),
     NavItem(_("Import cases"), "intake:import", Action.IMPORT_CASES),
+    NavItem(_("Enterprise service"), "enterprise:service", Action.VIEW_ENTERPRISE_SERVICE),
+    NavItem(_("Import enterprises"), "enterprise:registry-import", Action.MANAGE_CARE),
+    NavItem(_("Meetings"), "meetings:list", Action.VIEW_ENTERPRISE_SERVICE),
+    NavItem(_("WeChat matrix groups"), "enterprise:groups", Action.VIEW_ENTERPRISE_SERVICE),
+    NavItem(_("Policies"), "policies:list", Action.VIEW_ENTERPRISE_SERVICE),
+    NavItem(_("Breakfast meetings"), "meetings:mine", Action.BOOK_MEETING),
+    NavItem(_("Policies for my enterprise"), "policies:portal", Action.USE_ENTERPRISE_PORTAL),
     NavItem(_("Dashboard"), "dashboard:overview", Action.VIEW_DASHBOARD),
     NavItem(_("Assessment"), "assessment:period-list", Action.VIEW_ASSESSMENT),
 ]

@@ -72,6 +72,13 @@ def step_intake(ctx: ReplayContext) -> str:
     return ", ".join(f"{name} {n}" for name, n in counts.items())
 
 
+def step_enterprise_service(ctx: ReplayContext) -> str:
+    from dajuan.demo.enterprise_service import build_enterprise_service
+
+    tally = build_enterprise_service(ctx.admin, scale=settings.DAJUAN_DEMO_ENTERPRISE_PERCENT / 100)
+    return ", ".join(f"{name} {n}" for name, n in sorted(tally.items()))
+
+
 STEPS: list[Step] = [
     Step("org", step_org),
     Step("cases", step_cases, atomic=False),
@@ -80,6 +87,9 @@ STEPS: list[Step] = [
     # After the replayed year ("cases"): the current week's work, so each persona's inboxes are full.
     Step("inboxes", step_inboxes, atomic=False),
     Step("intake", step_intake, atomic=False),
+    # After "intake": builds on its enterprises, their accounts and the 药企 group; before "assessment",
+    # so the assessed quarter includes the enterprise-service cases.
+    Step("enterprise_service", step_enterprise_service, atomic=False),
     Step("assessment", step_assessment),
 ]
 

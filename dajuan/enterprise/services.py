@@ -15,13 +15,21 @@ from dajuan.access.actions import Action
 from dajuan.access.policy import require
 from dajuan.core.audit import audit_record
 from dajuan.core.errors import Conflict, ValidationFailed
-from dajuan.enterprise.models import Enterprise, EnterpriseUser
+from dajuan.enterprise.choices import EnterpriseKind, EnterpriseSize
+from dajuan.enterprise.models import Enterprise, EnterpriseUser, Industry
 from dajuan.enterprise.validation import clean_credit_code
 
 
 def enterprise_add(*, credit_code: str, name: str, address: str = "", contact_name: str = "",
-                   contact_phone: str = "") -> Enterprise:
+                   contact_phone: str = "", industry=None, kind: str = EnterpriseKind.OTHER,
+                   is_four_above: bool = False, size: str = "", town=None) -> Enterprise:
     """Create an enterprise without a permission check. Raises ValidationFailed, Conflict."""
+    if kind not in EnterpriseKind.values:
+        raise ValidationFailed(_("Kind must be one of: %(values)s.") % {"values": ", ".join(EnterpriseKind.labels)},
+                               field="kind")
+    if size and size not in EnterpriseSize.values:
+        raise ValidationFailed(_("Size must be one of: %(values)s.") % {"values": ", ".join(EnterpriseSize.labels)},
+                               field="size")
     try:
         code = clean_credit_code(credit_code)
     except ValidationError as error:
@@ -36,7 +44,8 @@ def enterprise_add(*, credit_code: str, name: str, address: str = "", contact_na
                        field="credit_code")
     return Enterprise.objects.create(credit_code=code, name=name, address=address.strip()[:200],
                                      contact_name=contact_name.strip()[:100],
-                                     contact_phone=contact_phone.strip()[:20])
+                                     contact_phone=contact_phone.strip()[:20], industry=industry, kind=kind,
+                                     is_four_above=is_four_above, size=size, town=town)
 
 
 @transaction.atomic
@@ -78,3 +87,13 @@ def enterprise_user_create(*, enterprise: Enterprise, username: str, full_name: 
     link = enterprise_user_add(user=user, enterprise=enterprise)
     audit_record(enterprise, "enterprise_user_created", by=by, after={"user": username})
     return link
+
+
+def industry_add(*, code: str, name: str) -> Industry:
+    """Add an industry to the configurable list (admin and demo). Raises ValidationFailed, Conflict."""
+    code, name = (code or "").strip(), (name or "").strip()
+    if not code or not name:
+        raise ValidationFailed(_("An industry needs a code and a name."), field="name" if code else "code")
+    if Industry.objects.filter(name=name).exists() or Industry.objects.filter(code=code).exists():
+        raise Conflict(_("The industry %(name)s already exists.") % {"name": name}, field="name")
+    return Industry.objects.create(code=code, name=name)

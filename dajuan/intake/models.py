@@ -36,6 +36,13 @@ class MessageGroup(models.Model):
     secret = models.CharField(_("shared secret"), max_length=128,
                               help_text=_("Signs the bot's requests (HMAC-SHA256); keep it out of chat."))
     is_active = models.BooleanField(_("active"), default=True)
+    # 微信矩阵群: a group is organised by industry or by department, and staffed by leaders and units.
+    department = models.ForeignKey("org.Unit", models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("department"))
+    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="staffed_groups", blank=True,
+                                   verbose_name=_("staffing leaders and officers"))
+    staff_units = models.ManyToManyField("org.Unit", related_name="staffed_groups", blank=True,
+                                         verbose_name=_("staffing units"))
 
     class Meta:
         verbose_name = _("message group")
@@ -105,3 +112,22 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class AnswerPush(models.Model):
+    """破解一个问题解决一类问题: a case's answer sent to an enterprise of the same profile in a group."""
+
+    case = models.ForeignKey("cases.Case", models.PROTECT, related_name="answer_pushes", verbose_name=_("case"))
+    enterprise = models.ForeignKey("enterprise.Enterprise", models.PROTECT, related_name="answer_pushes",
+                                   verbose_name=_("enterprise"))
+    group = models.ForeignKey(MessageGroup, models.PROTECT, related_name="answer_pushes", verbose_name=_("group"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("answer push")
+        verbose_name_plural = _("answer pushes")
+        constraints = [models.UniqueConstraint(fields=["case", "enterprise"], name="answer_push_once")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.enterprise}"

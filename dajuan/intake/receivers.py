@@ -21,6 +21,8 @@ def record_intake(sender, event, case, **kwargs) -> None:
         enterprise=pending.enterprise if pending else None, group=pending.group if pending else None,
         external_id=pending.external_id if pending else "",
     )
+    if pending and pending.on_registered is not None:
+        pending.on_registered(case)
 
 
 @receiver(event_recorded, dispatch_uid="intake.answer_group")

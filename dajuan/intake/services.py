@@ -9,6 +9,7 @@ own id (12345 work-order number, group message id, Open311 token) becomes at mos
 """
 
 import secrets
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,6 +41,9 @@ class PendingIntake:
     enterprise: object = None
     group: object = None
     external_id: str = ""
+    # Called with the new case inside its REGISTERED transaction: how a visit, a meeting or a policy
+    # links its problem to the case so that both commit together or neither does.
+    on_registered: Callable | None = None
 
 
 _pending: ContextVar[PendingIntake | None] = ContextVar("dajuan_pending_intake", default=None)
@@ -92,10 +96,11 @@ def case_register(*, by, channel: str, title: str, content: str, category=None, 
                   requester_kind: str = RequesterKind.CITIZEN, requester_name: str = "", requester_phone: str = "",
                   requester_user=None, enterprise=None, group=None, address: str = "", latitude=None,
                   longitude=None, external_id: str = "", idempotency_key: str | None = None, files=(),
-                  at: datetime | None = None) -> Case:
+                  at: datetime | None = None, on_registered: Callable | None = None) -> Case:
     """Register a case from `channel` (a cases.Source value). A known `external_id` or idempotency key
     returns the case it made the first time. `by=None` means a citizen submitting for themselves (the
-    public form): their public requester account registers it. Raises CaseInvalid (naming the field),
+    public form): their public requester account registers it. `on_registered(case)` runs inside the
+    registration's transaction (for link rows that must commit with the case). Raises CaseInvalid (naming the field),
     NotPermitted."""
     if channel not in Source.values:
         raise CaseInvalid(_("Source must be one of: %(values)s.") % {"values": ", ".join(Source.values)},
@@ -126,7 +131,8 @@ def case_register(*, by, channel: str, title: str, content: str, category=None, 
         fields["requester_user"] = public_requester_for(phone=clean["requester_phone"],
                                                         name=clean["requester_name"])
     by = by or fields["requester_user"]
-    token = _pending.set(PendingIntake(enterprise=enterprise, group=group, external_id=external_id))
+    token = _pending.set(PendingIntake(enterprise=enterprise, group=group, external_id=external_id,
+                                       on_registered=on_registered))
     try:
         return transitions.register(by=by, at=at, idempotency_key=idempotency_key, files=checked, **fields)
     except IntegrityError:

@@ -37,6 +37,13 @@ MATRIX: dict[Action, set[str]] = {
     Action.IMPORT_CASES: {"admin", "dispatcher"},
     Action.MANAGE_ENTERPRISE: {"admin", "dispatcher"},
     Action.USE_ENTERPRISE_PORTAL: set(),  # enterprise accounts only: see test_requesters.py
+    # Enterprise service (包保, 早餐会, 惠企政策, 微信矩阵群); more in test_enterprise_matrix.py.
+    Action.VIEW_ENTERPRISE_SERVICE: ALL,
+    Action.MANAGE_CARE: {"admin", "dispatcher"},
+    Action.RECORD_VISIT_CALLBACK: {"supervisor"},
+    Action.MANAGE_MEETINGS: {"admin", "dispatcher"},
+    Action.BOOK_MEETING: set(),  # enterprise accounts only: see test_enterprise_matrix.py
+    Action.MANAGE_POLICIES: {"admin", "dispatcher"},
     Action.VIEW_DASHBOARD: JURISDICTION | {"handler", "unit_leader"},
     Action.VIEW_ASSESSMENT: JURISDICTION | {"unit_leader", "town_leader"},
     Action.MANAGE_ASSESSMENT: {"admin", "supervisor"},
@@ -46,6 +53,8 @@ MATRIX: dict[Action, set[str]] = {
 TOKEN_ACTIONS = {Action.CREATE_API_TOKEN, Action.REVOKE_API_TOKEN}
 # Checked in notify/tests/test_access.py (the object is the person whose preference it is).
 PERSON_ACTIONS = {Action.SET_NOTIFICATION_PREFERENCE}
+# Checked in test_enterprise_matrix.py (the object is an enterprise in care, or a meeting).
+ENTERPRISE_OBJECT_ACTIONS = {Action.RECORD_VISIT, Action.HOST_MEETING}
 
 DISPATCH = {"admin", "dispatcher"}
 LEAD_UNIT = {"handler", "unit_leader"}
@@ -83,7 +92,8 @@ ASSIGNMENT_ACTIONS = {Action.CLAIM_ASSIGNMENT, Action.RETURN_ASSIGNMENT, Action.
 class AccessMatrixTests(DistrictTestCase):
     def test_every_action_has_a_rule_and_a_matrix_row(self):
         self.assertEqual(set(RULES), set(Action))
-        self.assertEqual(set(MATRIX) | set(CASE_MATRIX) | TOKEN_ACTIONS | PERSON_ACTIONS, set(Action))
+        self.assertEqual(set(MATRIX) | set(CASE_MATRIX) | TOKEN_ACTIONS | PERSON_ACTIONS | ENTERPRISE_OBJECT_ACTIONS,
+                         set(Action))
         self.assertFalse(set(MATRIX) & set(CASE_MATRIX))
 
     def test_matrix(self):

@@ -10,7 +10,7 @@ from dajuan.intake.models import Intake
 
 # TransactionTestCase: the cases step calls durable transitions, which refuse to run inside a test's
 # wrapping transaction.
-@override_settings(DAJUAN_DEMO_CASES=160)
+@override_settings(DAJUAN_DEMO_CASES=160, DAJUAN_DEMO_ENTERPRISE_PERCENT=2)
 class DemoReplayTests(TransactionTestCase):
     def test_replay_builds_a_year_of_cases_through_the_loop_and_runs_once(self):
         ran = replay(ReplayContext(say=lambda line: None))
@@ -35,3 +35,20 @@ class DemoReplayTests(TransactionTestCase):
         self.assertTrue({"web", "wechat_group"} <= sources)
         self.assertTrue(Intake.objects.exclude(enterprise=None).exists())
         self.assertEqual(Intake.objects.count(), Case.objects.count())
+
+        # The enterprise service at 2% of the report: its figures, computed from what the services wrote.
+        from datetime import date
+
+        from dajuan.demo.enterprise_service import REPORT
+        from dajuan.enterprise.figures import all_figures
+
+        figures = all_figures(date(2000, 1, 1), date(2100, 1, 1))
+        scaled = {key: max(1, round(n * 0.02)) for key, n in REPORT.items()}
+        self.assertEqual((figures["meetings"]["held"], figures["meetings"]["attendances"]),
+                         (scaled["meetings"], scaled["attendances"]))
+        self.assertEqual(figures["meetings"]["problems"].problems, scaled["meeting_problems"])
+        self.assertEqual((figures["groups"]["groups"], figures["groups"]["enterprises"]),
+                         (8, scaled["group_enterprises"]))
+        self.assertEqual(figures["groups"]["problems"].problems, scaled["group_problems"])
+        self.assertEqual((figures["care"]["objects"], figures["policies"]["policies"]),
+                         (scaled["care_objects"], scaled["policies"]))
