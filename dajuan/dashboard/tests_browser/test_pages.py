@@ -108,7 +108,7 @@ class FiguresInTheBrowserTests(StaticLiveServerTestCase):
         for chart in ("timeline", "status", "channel", "category", "levels"):
             self.assertEqual(page.locator(f"#chart-{chart} canvas").count(), 1, chart)
         page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
-        self.assertEqual(errors, [])
+        self.assertEqual(errors, [], errors)
         # A rate card links to the case list behind it.
         href = page.locator(".rate-card").first.get_attribute("href")
         self.assertIn("/cases/?", href)
@@ -118,10 +118,12 @@ class FiguresInTheBrowserTests(StaticLiveServerTestCase):
         page.goto(f"{self.live_server_url}/dashboard/?start=2026-03-01&end=2026-03-31")
         page.wait_for_function("document.querySelector('#chart-grids canvas') !== null")
         page.screenshot(path=str(ARTIFACTS / "dashboard-town.png"), full_page=True)
+        # Let the page's own requests (the htmx inbox badge) finish: leaving mid-request logs an abort.
+        page.wait_for_load_state("networkidle")
         page.goto(f"{self.live_server_url}/dashboard/print/?start=2026-03-01&end=2026-03-31")
         page.wait_for_function("document.querySelectorAll('.chart svg').length >= 5")
         page.screenshot(path=str(ARTIFACTS / "dashboard-print.png"), full_page=True)
-        self.assertEqual(errors, [])
+        self.assertEqual(errors, [], errors)
 
     def test_assessment_pages_render_without_console_errors(self):
         page, errors = self.page_for(self.supervisor)
@@ -130,4 +132,4 @@ class FiguresInTheBrowserTests(StaticLiveServerTestCase):
         page.screenshot(path=str(ARTIFACTS / "assessment.png"), full_page=True)
         page.goto(f"{self.live_server_url}/assessment/2026/q1/report/")
         page.screenshot(path=str(ARTIFACTS / "assessment-report.png"), full_page=True)
-        self.assertEqual(errors, [])
+        self.assertEqual(errors, [], errors)
