@@ -7,7 +7,7 @@ VENDOR := var/vendor
 PO := locale/zh_Hans/LC_MESSAGES/django.po
 MO := $(PO:.po=.mo)
 
-.PHONY: run test bootstrap lint pytest messages demo clean-demo
+.PHONY: run test bootstrap lint pytest messages demo clean-demo chromium
 
 run: bootstrap
 	DAJUAN_DEBUG=1 $(BIN)/dajuan migrate --no-input
@@ -22,7 +22,20 @@ lint: $(VENV)/.installed
 pytest: $(VENV)/.installed
 	$(BIN)/pytest -q -n 2 --dist loadfile
 
-bootstrap: $(VENV)/.installed $(VENDOR)/.stamp $(MO)
+bootstrap: $(VENV)/.installed $(VENDOR)/.stamp $(MO) chromium
+
+# Browser tests drive Debian's Chromium (never Playwright's downloaded browsers), with a CJK font so
+# screenshots show Chinese. Installed when missing and apt can; otherwise the browser tests say so
+# loudly and skip (or fail under CI=true).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  (apt-get install -y -q chromium fonts-wqy-microhei >/dev/null 2>&1 || \
+	   (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium fonts-wqy-microhei >/dev/null 2>&1)) || \
+	  echo "WARNING: /usr/bin/chromium is missing and could not be installed (apt-get install chromium): browser tests will be skipped"; \
+	fi
+	@if [ -x /usr/bin/chromium ] && ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	  apt-get install -y -q fonts-wqy-microhei >/dev/null 2>&1 || echo "note: no CJK font; screenshots will show boxes for Chinese"; \
+	fi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "dajuan.cases",
     "dajuan.notify",
     "dajuan.supervision",
+    "dajuan.workbench",
     "dajuan.routing",
     "dajuan.demo",
     "django_tasks",

@@ -14,6 +14,7 @@ class Action(models.TextChoices):
     VIEW_AUDIT = "view_audit", _("View the audit log")
     CREATE_API_TOKEN = "create_api_token", _("Create an API token")
     REVOKE_API_TOKEN = "revoke_api_token", _("Revoke an API token")
+    USE_WORKBENCH = "use_workbench", _("Use the staff workbench: inboxes, case list and export")
     # The loop (cases): case-level unless noted.
     VIEW_CASE = "view_case", _("View a case")
     REGISTER_CASE = "register_case", _("Register a case")
@@ -37,6 +38,7 @@ class Action(models.TextChoices):
     REOPEN_CASE = "reopen_case", _("Reopen a case")
     SUPERVISE_CASE = "supervise_case", _("Supervise a case")
     COMMENT_CASE = "comment_case", _("Comment on a case")
+    VIEW_CASE_INTERNALS = "view_case_internals", _("See a case's internal notes and supervision")
     VIEW_REQUESTER_CONTACT = "view_requester_contact", _("See the requester's phone number")
     # Notifications (notify): object is the person whose preference it is.
     SET_NOTIFICATION_PREFERENCE = "set_notification_preference", _("Choose how a person is notified")

@@ -61,6 +61,12 @@ def _admin_only(user, obj: Any) -> Decision:
     return deny(_("Only a system administrator may do this."))
 
 
+def _use_workbench(user, obj: Any) -> Decision:
+    if scope.is_staff_member(user):
+        return ALLOW
+    return deny(_("The workbench is for staff of a unit; ask an administrator to grant you a role."))
+
+
 def _view_members(user, unit: Unit) -> Decision:
     if scope.has_jurisdiction(user) or scope.in_led_subtree(user, unit) or scope.works_in(user, unit):
         return ALLOW
@@ -101,6 +107,7 @@ RULES: dict[Action, Callable[[Any, Any], Decision]] = {
     Action.VIEW_AUDIT: _view_audit,
     Action.CREATE_API_TOKEN: _create_api_token,
     Action.REVOKE_API_TOKEN: _revoke_api_token,
+    Action.USE_WORKBENCH: _use_workbench,
 }
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from dajuan.access.actions import Action
 from dajuan.access.policy import decide, visible_cases
-from dajuan.cases.choices import OPEN_STATUSES
+from dajuan.cases.choices import OPEN_STATUSES, CaseStatus, Priority, Satisfaction, Source
 from dajuan.cases.errors import CaseInvalid
 from dajuan.cases.models import Case, Category
 from dajuan.core.masking import mask_phone
@@ -39,22 +39,110 @@ class CaseFilters:
     satisfaction: str = ""
     text: str = ""  # number, title or content; plain substring, so Chinese works on every database
 
+    @classmethod
+    def from_query(cls, query) -> "CaseFilters":
+        """Parse the case list's GET parameters (the contract the dashboard links to): status, source,
+        priority (repeatable), category (code), unit (lead unit code, subtree), from/to (YYYY-MM-DD,
+        registered date), overdue (1/0), level (1-3), satisfaction, q. Raises CaseInvalid naming the
+        first parameter at fault and saying what it accepts."""
+        return cls(
+            statuses=_choices(query, "status", CaseStatus),
+            category=_by_code(query, "category", Category, _("No category has the code “%(code)s”.")),
+            lead_unit=_by_code(query, "unit", Unit, _("No unit has the code “%(code)s”.")),
+            sources=_choices(query, "source", Source),
+            priorities=_choices(query, "priority", Priority),
+            registered_from=_date(query, "from"),
+            registered_to=_date(query, "to", not_before=_date(query, "from")),
+            overdue=_flag(query, "overdue"),
+            min_supervision_level=_level(query, "level"),
+            satisfaction=(_choices(query, "satisfaction", Satisfaction) or ("",))[0],
+            text=_text(query, "q"),
+        )
+
+    def is_empty(self) -> bool:
+        return self == CaseFilters()
+
+
+def _values(query, name: str) -> list[str]:
+    return [v.strip() for v in query.getlist(name) if v.strip()]
+
+
+def _choices(query, name: str, choices) -> tuple[str, ...]:
+    values = _values(query, name)
+    for value in values:
+        if value not in choices.values:
+            raise CaseInvalid(_("“%(value)s” is not a valid %(name)s; use one of: %(allowed)s.") % {
+                "value": value, "name": name, "allowed": ", ".join(choices.values)}, field=name)
+    return tuple(dict.fromkeys(values))
+
+
+def _by_code(query, name: str, model, message):
+    code = (query.get(name) or "").strip()
+    if not code:
+        return None
+    found = model.objects.filter(code=code).first()
+    if found is None:
+        raise CaseInvalid(message % {"code": code}, field=name)
+    return found
+
+
+def _date(query, name: str, *, not_before: date | None = None) -> date | None:
+    raw = (query.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        value = date.fromisoformat(raw)
+    except ValueError as exc:
+        raise CaseInvalid(_("“%(value)s” is not a date; write it as YYYY-MM-DD, e.g. 2026-03-01.")
+                          % {"value": raw}, field=name) from exc
+    if not_before and value < not_before:
+        raise CaseInvalid(_("The end date is before the start date; swap them."), field=name)
+    return value
+
+
+def _flag(query, name: str) -> bool | None:
+    raw = (query.get(name) or "").strip()
+    if raw not in ("", "0", "1"):
+        raise CaseInvalid(_("%(name)s must be 1 (yes) or 0 (no).") % {"name": name}, field=name)
+    return None if raw == "" else raw == "1"
+
+
+def _level(query, name: str) -> int | None:
+    raw = (query.get(name) or "").strip()
+    if not raw:
+        return None
+    if raw not in ("1", "2", "3"):
+        raise CaseInvalid(_("The supervision level must be 1 (催办), 2 (督办) or 3 (挂牌督办)."), field=name)
+    return int(raw)
+
+
+def _text(query, name: str) -> str:
+    text = (query.get(name) or "").strip()
+    if len(text) > 100:
+        raise CaseInvalid(_("Search for at most 100 characters."), field=name)
+    return text
+
 
 def _local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def case_list(user, filters: CaseFilters | None = None, *, at: datetime | None = None) -> QuerySet[Case]:
-    """Cases `user` may see that match `filters`, newest first, with what a list row shows selected."""
+def case_list(user, filters: CaseFilters | None = None, *, at: datetime | None = None,
+              where: Q | None = None) -> QuerySet[Case]:
+    """Cases `user` may see that match `filters` (and `where`, e.g. an inbox's condition), newest first,
+    with what a list row shows selected."""
     f = filters or CaseFilters()
     qs = visible_cases(user).select_related("category", "lead_unit")
+    if where is not None:
+        qs = qs.filter(where)
     if f.statuses:
         qs = qs.filter(status__in=f.statuses)
     if f.category is not None:
         c = f.category
         qs = qs.filter(Q(category=c) | Q(category__parent=c) | Q(category__parent__parent=c))
     if f.lead_unit is not None:
-        qs = qs.filter(lead_unit__path__startswith=f.lead_unit.path)
+        # An IN over the subtree's ids (not a join on path) lets the lead_unit indexes serve it.
+        qs = qs.filter(lead_unit__in=Unit.objects.filter(path__startswith=f.lead_unit.path).values("pk"))
     if f.sources:
         qs = qs.filter(source__in=f.sources)
     if f.priorities:
@@ -126,11 +214,11 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 
 
 def case_page(user, filters: CaseFilters | None = None, *, after: str | None = None, limit: int = 50,
-              at: datetime | None = None) -> CasePage:
+              at: datetime | None = None, where: Q | None = None) -> CasePage:
     """One page of `case_list` after the cursor `after` (None: the first page)."""
     if not 1 <= limit <= 500:
         raise CaseInvalid(_("Ask for between 1 and 500 rows per page."), field="limit")
-    qs = case_list(user, filters, at=at)
+    qs = case_list(user, filters, at=at, where=where)
     if after:
         registered_at, pk = decode_cursor(after)
         qs = qs.filter(Q(registered_at__lt=registered_at) | Q(registered_at=registered_at, pk__lt=pk))

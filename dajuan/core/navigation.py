@@ -15,10 +15,13 @@ class NavItem:
     label: str
     url_name: str
     action: Action | None = None  # None: every logged-in user
+    badge_url_name: str = ""  # a URL answering a small badge (e.g. a count), loaded after the page by htmx
 
 
 NAV_ITEMS = [
     NavItem(_("Home"), "core:home"),
+    NavItem(_("Inbox"), "workbench:inbox-home", Action.USE_WORKBENCH, badge_url_name="workbench:inbox-badge"),
+    NavItem(_("Cases"), "workbench:case_list", Action.USE_WORKBENCH),
     NavItem(_("Units"), "org:unit-tree", Action.VIEW_UNIT),
     NavItem(_("Import units"), "org:import", Action.IMPORT_ORG),
     NavItem(_("Holidays"), "worktime:holiday-list", Action.MANAGE_CALENDAR),
@@ -32,7 +35,8 @@ NAV_ITEMS = [
 
 def nav_for(user) -> list[dict]:
     return [
-        {"label": item.label, "url": reverse(item.url_name), "name": item.url_name}
+        {"label": item.label, "url": reverse(item.url_name), "name": item.url_name,
+         "badge_url": reverse(item.badge_url_name) if item.badge_url_name else ""}
         for item in NAV_ITEMS
         if item.action is None or decide(user, item.action)
     ]

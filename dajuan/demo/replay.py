@@ -50,6 +50,11 @@ def step_cases(ctx: ReplayContext) -> str:
     tally = history.build_history(cases=settings.DAJUAN_DEMO_CASES)
     return f"{categories} categories, {sum(tally.values())} cases: " + ", ".join(
         f"{name} {n}" for name, n in sorted(tally.items()))
+def step_inboxes(ctx: ReplayContext) -> str:
+    from dajuan.demo.inboxes import build_inboxes
+
+    made = build_inboxes(ctx.admin)
+    return f"{made['cases']} cases of this week in every persona's inboxes"
 
 
 STEPS: list[Step] = [
@@ -57,6 +62,8 @@ STEPS: list[Step] = [
     Step("cases", step_cases, atomic=False),
     # After "cases" (main): it works on the cases that step replayed.
     Step("supervision", step_supervision, atomic=False),
+    # After the replayed year ("cases"): the current week's work, so each persona's inboxes are full.
+    Step("inboxes", step_inboxes, atomic=False),
 ]
 
 

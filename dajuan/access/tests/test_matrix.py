@@ -33,10 +33,14 @@ MATRIX: dict[Action, set[str]] = {
     Action.RECORD_INSPECTION: {"supervisor"},
     Action.VIEW_NOTICE: ALL,  # published notices; drafts: see supervision/tests/test_access.py
     Action.COMPOSE_NOTICE: {"supervisor"},
+<<<<<<< HEAD
     # Dispatch intelligence (routing); the object here is the unit, which these rules do not look at.
     Action.TRAIN_ROUTER: {"admin", "dispatcher"},
     Action.VIEW_ANSWERS: ALL,
     Action.PUSH_ANSWER: {"admin", "dispatcher"},
+=======
+    Action.USE_WORKBENCH: ALL,
+>>>>>>> main
 }
 
 # Checked separately (their object is a person or a token): see ApiTokenRuleTests.
@@ -72,6 +76,7 @@ CASE_MATRIX: dict[Action, set[str]] = {
     Action.REOPEN_CASE: DISPATCH | {"supervisor"},
     Action.SUPERVISE_CASE: {"supervisor", "district_leader"},
     Action.COMMENT_CASE: JURISDICTION | LEAD_UNIT,
+    Action.VIEW_CASE_INTERNALS: JURISDICTION | LEAD_UNIT,
     Action.VIEW_REQUESTER_CONTACT: DISPATCH | {"supervisor", "requester"} | LEAD_UNIT,  # the requester: their own
     Action.SPOT_CHECK: {"supervisor"},  # the callback queue shows the full phone number to supervisors only
     Action.VIEW_ROUTING: DISPATCH,

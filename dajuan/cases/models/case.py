@@ -108,6 +108,9 @@ class Case(models.Model):
                          condition=Q(status__in=["dispatched", "in_progress", "suspended"])),
             # figures per unit and period.
             models.Index(fields=["lead_unit", "registered_at"], name="case_lead_registered"),
+            # cases.selectors.case_list/case_page order and keyset (newest first): the unfiltered list,
+            # deep pages and text searches read in this order and stop after one page of matches.
+            models.Index(fields=["registered_at", "id"], name="case_registered_id"),
         ]
 
     def __str__(self) -> str:
