@@ -1,5 +1,5 @@
 """The router's model, free of Django: character n-gram and word TF-IDF features (one fitted
-vectoriser shared by both heads) and a linear SVM per target — the category and the lead unit.
+vectoriser shared by both heads) and a NB-weighted linear SVM per target — the category and the lead unit.
 
 Designed for any district's taxonomy: dozens of unbalanced categories, a catch-all 其他, hundreds of
 units. A class with a single example is trained on but never held out; a target with one class only
@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import accuracy_score, f1_score
@@ -32,13 +33,13 @@ class Guess:
 
 
 class Features:
-    """Character 1–3-grams (sublinear TF-IDF) plus rjieba words and word pairs, stacked."""
+    """Character 1–3-grams plus rjieba words (each sublinear TF-IDF, min_df 2), stacked."""
 
     def __init__(self, *, max_features: int | None = 300_000):
         self.chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2,
                                      max_features=max_features, dtype=np.float32)
         self.words = TfidfVectorizer(tokenizer=textlib.words, token_pattern=None, lowercase=False,
-                                     ngram_range=(1, 2), sublinear_tf=True, min_df=2,
+                                     ngram_range=(1, 1), sublinear_tf=True, min_df=2,
                                      max_features=max_features, dtype=np.float32)
 
     def fit_transform(self, texts: list[str]):
@@ -55,38 +56,55 @@ class Features:
 
 
 class Head:
-    """One target (category or unit): a LinearSVC, or the single class when only one was seen."""
+    """One target (category or unit): NB-weighted linear SVMs, one against the rest per class (NBSVM,
+    Wang & Manning 2012): each class's features are scaled by their log-count ratio between that class
+    and the others before its SVM is fit; the scaling is folded into one weight row per class, so the
+    stored model is a plain (classes × features) matrix. A target with one class answers it."""
 
-    def __init__(self, *, C: float = 0.5):
-        self.C = C
-        self.svm: LinearSVC | None = None
-        self.only: str | None = None
+    def __init__(self, *, C: float = 1.0, alpha: float = 1.0):
+        self.C, self.alpha = C, alpha
+        self.classes_: np.ndarray = np.array([])
+        self.weights: np.ndarray | None = None  # classes × features, float32
+        self.bias: np.ndarray | None = None
 
     def fit(self, X, labels: list[str]) -> "Head":
-        if len(set(labels)) < 2:
-            self.only = labels[0] if labels else None
+        y = np.asarray(labels)
+        self.classes_ = np.unique(y)
+        if len(self.classes_) < 2:
             return self
-        self.svm = LinearSVC(C=self.C).fit(X, labels)
+        present = (X > 0).astype(np.float32).tocsr()
+        total = np.asarray(present.sum(axis=0)).ravel()
+        weights, bias = [], []
+        for label in self.classes_:
+            mine = y == label
+            pos = np.asarray(present[mine].sum(axis=0)).ravel() + self.alpha
+            neg = total - pos + 2 * self.alpha
+            ratio = np.log((pos / pos.sum()) / (neg / neg.sum())).astype(np.float32)
+            svm = LinearSVC(C=self.C).fit(X @ sparse.diags(ratio), mine.astype(np.int8))
+            weights.append((svm.coef_.ravel() * ratio).astype(np.float32))
+            bias.append(float(svm.intercept_[0]))
+        self.weights, self.bias = np.vstack(weights), np.asarray(bias, dtype=np.float32)
         return self
 
+    def margins(self, X) -> np.ndarray:
+        return np.asarray(X @ self.weights.T) + self.bias
+
     def predict(self, X) -> list[str]:
-        if self.svm is None:
-            return [self.only] * X.shape[0]
-        return list(self.svm.predict(X))
+        if self.weights is None:
+            return [str(self.classes_[0]) if len(self.classes_) else None] * X.shape[0]
+        return [str(label) for label in self.classes_[self.margins(X).argmax(axis=1)]]
 
     def top(self, X, k: int) -> list[list[Guess]]:
-        if self.svm is None:
-            return [[Guess(self.only, 1.0)] if self.only else [] for _ in range(X.shape[0])]
-        scores = np.atleast_2d(self.svm.decision_function(X))
-        if scores.shape[1] == 1:  # binary: sklearn returns one margin column for classes_[1]
-            scores = np.hstack([-scores, scores])
-        z = scores / MARGIN_TEMPERATURE
+        if self.weights is None:
+            only = [Guess(str(self.classes_[0]), 1.0)] if len(self.classes_) else []
+            return [only for _ in range(X.shape[0])]
+        z = self.margins(X) / MARGIN_TEMPERATURE
         z -= z.max(axis=1, keepdims=True)
         probs = np.exp(z)
         probs /= probs.sum(axis=1, keepdims=True)
         order = np.argsort(-probs, axis=1)[:, :k]
-        classes = self.svm.classes_
-        return [[Guess(str(classes[j]), float(p[j])) for j in row] for row, p in zip(order, probs, strict=True)]
+        return [[Guess(str(self.classes_[j]), float(p[j])) for j in row]
+                for row, p in zip(order, probs, strict=True)]
 
 
 @dataclass
@@ -104,7 +122,7 @@ class Router:
         return {"category": self.category.top(X, k)[0], "unit": self.unit.top(X, k)[0]}
 
 
-def fit(texts: list[str], categories: list[str], units: list[str], *, C: float = 0.5) -> Router:
+def fit(texts: list[str], categories: list[str], units: list[str], *, C: float = 1.0) -> Router:
     features = Features()
     X = features.fit_transform(texts)
     return Router(features, Head(C=C).fit(X, categories), Head(C=C).fit(X, units), trained_on=len(texts))
@@ -134,7 +152,7 @@ def scores(truth: list[str], predicted: list[str]) -> dict:
     }
 
 
-def train_and_evaluate(texts: list[str], categories: list[str], units: list[str], *, C: float = 0.5,
+def train_and_evaluate(texts: list[str], categories: list[str], units: list[str], *, C: float = 1.0,
                        refit: bool = True) -> Router:
     """Evaluate on the fixed held-out split (stratified on category), then refit on every example so the
     served model has seen all of them. `evaluation` holds both heads' scores and the times."""
