@@ -33,14 +33,11 @@ MATRIX: dict[Action, set[str]] = {
     Action.RECORD_INSPECTION: {"supervisor"},
     Action.VIEW_NOTICE: ALL,  # published notices; drafts: see supervision/tests/test_access.py
     Action.COMPOSE_NOTICE: {"supervisor"},
-<<<<<<< HEAD
+    Action.USE_WORKBENCH: ALL,
     # Dispatch intelligence (routing); the object here is the unit, which these rules do not look at.
     Action.TRAIN_ROUTER: {"admin", "dispatcher"},
     Action.VIEW_ANSWERS: ALL,
     Action.PUSH_ANSWER: {"admin", "dispatcher"},
-=======
-    Action.USE_WORKBENCH: ALL,
->>>>>>> main
 }
 
 # Checked separately (their object is a person or a token): see ApiTokenRuleTests.

@@ -11,6 +11,7 @@ from dajuan.routing import similar
 from dajuan.routing.tests.history import build_confidential_history, build_history
 from dajuan.testing import LoopTestCase
 
+GARDEN = "花园小区3号楼电梯停运两周，物业不予维修，老人无法下楼。"
 PROBE = "东关小区电梯停运，物业不予维修，老人上下楼困难。"
 LIFT = "东关小区3号楼电梯停运两周，物业不予维修。"
 
@@ -21,10 +22,9 @@ class SimilarCasesTests(LoopTestCase):
         super().setUpTestData()
         cls.history = build_history(cls, per_class=6)
         cls.secret_cases, _category, _unit = build_confidential_history(cls, count=3)
-        cls.lift = transitions.register(title="花园小区电梯停运两周",
-                                        content="花园小区3号楼电梯停运两周，物业不予维修，老人无法下楼。", source=Source.HOTLINE,
-                                        requester_kind=RequesterKind.CITIZEN, requester_name="市民", by=cls.dispatcher,
-                                        at=timezone.now() - timedelta(days=20))
+        cls.lift = transitions.register(title="花园小区电梯停运两周", content=GARDEN, source=Source.HOTLINE,
+                                        requester_kind=RequesterKind.CITIZEN, requester_name="市民",
+                                        by=cls.dispatcher, at=timezone.now() - timedelta(days=20))
         transitions.dispatch(cls.lift, lead_unit=cls.housing, category=cls.property_mgmt, by=cls.dispatcher)
         transitions.claim(cls.lift.assignments.get(), by=cls.handler)
         transitions.reply(cls.lift, text="已督促物业公司维修电梯，三日内恢复运行。", by=cls.handler)
@@ -34,7 +34,8 @@ class SimilarCasesTests(LoopTestCase):
 
     def probe(self, **extra):
         return transitions.register(title="东关小区电梯停运", content=PROBE, source=Source.HOTLINE,
-                                    requester_kind=RequesterKind.CITIZEN, requester_name="市民", by=self.dispatcher, **extra)
+                                    requester_kind=RequesterKind.CITIZEN, requester_name="市民",
+                                    by=self.dispatcher, **extra)
 
     def test_most_similar_case_comes_first_with_its_reply(self):
         found = similar.similar_cases(self.dispatcher, self.probe(), k=3)
