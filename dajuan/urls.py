@@ -8,6 +8,7 @@ urlpatterns = [
     path("calendar/", include("dajuan.worktime.urls")),
     path("supervision/", include("dajuan.supervision.urls")),
     path("notifications/", include("dajuan.notify.urls")),
+    path("routing/", include("dajuan.routing.urls")),
     path("", include("dajuan.workbench.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

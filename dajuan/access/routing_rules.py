@@ -46,6 +46,9 @@ def _push(user, obj):
 
 
 def _view_hotspot(user, hotspot):
+    """The list (no object) is for all staff, scoped by visible_hotspots; one warning as that scope says."""
+    if hotspot is None:
+        return scope.is_staff_member(user), _("Only staff of a unit see hotspot warnings.")
     if scope.has_jurisdiction(user):
         return True, ""
     ok = hotspot is not None and hotspot.unit_id is not None and handles(user, hotspot.unit)

@@ -29,6 +29,9 @@ NAV_ITEMS = [
     NavItem(_("Callbacks"), "supervision:callbacks", Action.SPOT_CHECK),
     NavItem(_("Inspections"), "supervision:visit-list", Action.VIEW_INSPECTIONS),
     NavItem(_("Notices"), "supervision:notice-list", Action.VIEW_NOTICE),
+    NavItem(_("Hotspots"), "routing:hotspot-list", Action.VIEW_HOTSPOT),
+    NavItem(_("Standard answers"), "routing:answer-list", Action.VIEW_ANSWERS),
+    NavItem(_("Router"), "routing:versions", Action.TRAIN_ROUTER),
     NavItem(_("My notifications"), "notify:preferences"),
 ]
 

@@ -62,3 +62,8 @@ def answers_for(case: Case, k: int = 3) -> list[tuple[Answer, float]]:
     ranked = sorted(((a, round(jaccard(text, f"{a.title}\n{a.body}"), 4)) for a in answers),
                     key=lambda pair: (-pair[1], -pair[0].pk))
     return ranked[:k]
+
+
+def push_context(request, answer: Answer) -> dict:
+    """What the answer page needs to push the answer; the enterprise registry fills it in."""
+    return {"can_push": False, "pushes": []}

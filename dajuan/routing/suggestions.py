@@ -78,3 +78,21 @@ def suggestion_for(user, case: Case, k: int = 3) -> Suggestion:
     """The suggestion shown on the dispatch form and returned by the API. Raises NotPermitted."""
     require(user, Action.VIEW_ROUTING, case)
     return suggest_text(case_text(case.title, case.content), k=k)
+
+
+def initial_for(user, case: Case) -> dict[str, str]:
+    """Dispatch-form initial values from the suggestion, for the fields the case leaves empty: the
+    category if none was chosen, the lead unit if the category names no default. Empty for those who
+    may not see suggestions, or when no model exists."""
+    from dajuan.access.policy import decide
+
+    if not decide(user, Action.VIEW_ROUTING, case):
+        return {}
+    suggestion = suggest_text(case_text(case.title, case.content), k=1)
+    initial = {}
+    if case.category is None and suggestion.category:
+        initial["category"] = suggestion.category[0].code
+    category = case.category or (suggestion.category[0] if suggestion.category else None)
+    if suggestion.unit and not (category and category.default_lead_unit_id):
+        initial["lead_unit"] = suggestion.unit[0].code
+    return initial
