@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "treebeard",
+    "ninja",
     "dajuan.core",
     "dajuan.accounts",
     "dajuan.org",
@@ -79,6 +80,9 @@ INSTALLED_APPS = [
     "dajuan.notify",
     "dajuan.supervision",
     "dajuan.workbench",
+    "dajuan.enterprise",
+    "dajuan.intake",
+    "dajuan.open311",
     "dajuan.routing",
     "dajuan.demo",
     "django_tasks",
@@ -232,6 +236,28 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DAJUAN_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+def cache() -> dict:
+    """Shared by every worker (rate limits count across processes): the database cache by default — one
+    table, SQLite and PostgreSQL alike, nothing else to run — or Redis when DAJUAN_CACHE_URL names it."""
+    url = os.environ.get("DAJUAN_CACHE_URL", "")
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url == "locmem://":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dajuan_cache"}
+
+
+CACHES = {"default": cache()}
+
+# Intake: public form limits per hour (per client address, per phone) and tracking look-ups.
+DAJUAN_PROXY_COUNT = envint("DAJUAN_PROXY_COUNT", 0)
+DAJUAN_PUBLIC_SUBMITS_PER_IP_HOUR = envint("DAJUAN_PUBLIC_SUBMITS_PER_IP_HOUR", 20)
+DAJUAN_PUBLIC_SUBMITS_PER_PHONE_HOUR = envint("DAJUAN_PUBLIC_SUBMITS_PER_PHONE_HOUR", 5)
+DAJUAN_TRACKING_LOOKUPS_PER_IP_HOUR = envint("DAJUAN_TRACKING_LOOKUPS_PER_IP_HOUR", 30)
+
+# Outgoing group messages (notify): "console" logs them; "locmem" keeps them for tests; or a dotted path.
+DAJUAN_NOTIFY_BACKEND = os.environ.get("DAJUAN_NOTIFY_BACKEND", "console")
 
 # The loop (cases).
 DAJUAN_ATTACHMENT_MAX_MB = envint("DAJUAN_ATTACHMENT_MAX_MB", 10)

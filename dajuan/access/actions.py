@@ -50,6 +50,10 @@ class Action(models.TextChoices):
     RECORD_INSPECTION = "record_inspection", _("Record field inspections and undercover checks")
     VIEW_NOTICE = "view_notice", _("View supervision notices")  # object: Notice or None
     COMPOSE_NOTICE = "compose_notice", _("Compose and publish supervision notices")
+    # Intake and enterprises (object: none).
+    IMPORT_CASES = "import_cases", _("Import cases from a spreadsheet")
+    MANAGE_ENTERPRISE = "manage_enterprise", _("Register enterprises and their accounts")
+    USE_ENTERPRISE_PORTAL = "use_enterprise_portal", _("Submit and follow cases for an enterprise")
     # Dispatch intelligence (routing).
     VIEW_ROUTING = "view_routing", _("See the suggested category and unit for a case")
     TRAIN_ROUTER = "train_router", _("Train the router or switch its version")  # object: None

@@ -7,6 +7,7 @@ the actor works on. Rules look at the case's prefetched assignments only (no que
 caller used `prefetch_related("assignments")`).
 """
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -31,8 +32,20 @@ def _live(case):
     return [a for a in case.assignments.all() if a.status in ("pending", "claimed")]
 
 
+def case_enterprise_id(case) -> int | None:
+    """The enterprise a case was raised for (recorded by intake), or None."""
+    try:
+        return case.intake.enterprise_id
+    except ObjectDoesNotExist:
+        return None
+
+
 def is_requester(user, case) -> bool:
-    return case.requester_user_id is not None and case.requester_user_id == user.pk
+    """The person who raised the case, or any account of the enterprise it was raised for."""
+    if case.requester_user_id is not None and case.requester_user_id == user.pk:
+        return True
+    enterprise_id = scope.enterprise_id_of(user)
+    return enterprise_id is not None and case_enterprise_id(case) == enterprise_id
 
 
 def can_see(user, case) -> bool:
@@ -61,15 +74,21 @@ def _own_or_worked_cases(user, units):
     from dajuan.cases.models import Assignment, Case
 
     worked = Assignment.objects.filter(unit__in=units).values("case_id")
-    return Case.objects.filter(requester_user=user.pk).values("pk").union(worked)
+    own = Q(requester_user=user.pk)
+    if (enterprise_id := scope.enterprise_id_of(user)) is not None:  # an enterprise's account: all its cases
+        own |= Q(intake__enterprise=enterprise_id)
+    return Case.objects.filter(own).values("pk").union(worked)
 
 
 def _view(user, case):
     return can_see(user, case), _("You may not see this case.")
 
 
-def _staff_register(user, obj):
-    return scope.is_staff_member(user), _("Only staff of a unit may register cases.")
+def _register(user, obj):
+    """Staff register cases from any channel; an enterprise user or a public requester raises their own."""
+    ok = scope.is_staff_member(user) or scope.enterprise_id_of(user) is not None or scope.is_public_requester(user)
+    return ok, _("Only staff of a unit, an enterprise's account or a citizen submitting a request may register "
+                 "cases.")
 
 
 def _dispatcher(user, case):
@@ -165,7 +184,7 @@ def _requester_contact(user, case):
 
 CASE_RULES = {
     Action.VIEW_CASE: _view,
-    Action.REGISTER_CASE: _staff_register,
+    Action.REGISTER_CASE: _register,
     Action.REJECT_CASE: _dispatcher,
     Action.MERGE_CASE: _dispatcher,
     Action.DISPATCH_CASE: _dispatcher,

@@ -97,6 +97,18 @@ def _revoke_api_token(user, token) -> Decision:
     return deny(_("Only the token's owner or a system administrator may revoke it."))
 
 
+def _dispatcher_or_admin(user, obj: Any) -> Decision:
+    if scope.has_role(user, Role.DISPATCHER, Role.ADMIN):
+        return ALLOW
+    return deny(_("Only a dispatcher or a system administrator may do this."))
+
+
+def _enterprise_portal(user, obj: Any) -> Decision:
+    if scope.enterprise_id_of(user) is not None:
+        return ALLOW
+    return deny(_("Only an account linked to an enterprise may use the enterprise portal."))
+
+
 RULES: dict[Action, Callable[[Any, Any], Decision]] = {
     Action.VIEW_UNIT: _view_unit,
     Action.MANAGE_UNIT: _admin_only,
@@ -108,6 +120,9 @@ RULES: dict[Action, Callable[[Any, Any], Decision]] = {
     Action.CREATE_API_TOKEN: _create_api_token,
     Action.REVOKE_API_TOKEN: _revoke_api_token,
     Action.USE_WORKBENCH: _use_workbench,
+    Action.IMPORT_CASES: _dispatcher_or_admin,
+    Action.MANAGE_ENTERPRISE: _dispatcher_or_admin,
+    Action.USE_ENTERPRISE_PORTAL: _enterprise_portal,
 }
 
 
@@ -171,3 +186,16 @@ def visible_cases(user) -> QuerySet:
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return Case.objects.none()
     return Case.objects.filter(case_scope_q(user))
+
+
+# Channels whose cases are public by nature: the citizen filed them in the open (FixMyStreet's idea).
+PUBLIC_FEED_SOURCES = ("web", "open311")
+
+
+def public_cases() -> QuerySet:
+    """Cases anyone may list without logging in (the Open311 public feed): never confidential, only
+    those filed through the public channels, and the feed never shows who filed them."""
+    from dajuan.cases.models import Case
+
+    return Case.objects.filter(confidential=False, source__in=PUBLIC_FEED_SOURCES)
+

@@ -25,9 +25,46 @@ def memberships_of(user) -> list[Membership]:
 
 
 def forget_memberships(user) -> None:
-    """Drop the cache after a grant or revoke in the same request."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    """Drop the caches after a grant, a revoke or an enterprise link in the same request."""
+    for attr in (_CACHE_ATTR, _REQUESTER_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+# --- requesters: people outside the government who raise cases -----------------------------------
+
+_REQUESTER_ATTR = "_dajuan_requester"
+
+
+def _requester_identity(user) -> tuple[int | None, bool]:
+    """(the enterprise this account acts for, whether it is a public requester), cached on the user.
+    A public requester (公众) is the account intake keeps for a citizen who submitted without logging in;
+    it never logs in itself: the tracking page acts for it after checking the tracking code and phone."""
+    if not getattr(user, "is_authenticated", False):
+        return None, False
+    cached = getattr(user, _REQUESTER_ATTR, None)
+    if cached is None and is_staff_member(user):
+        cached = (None, False)  # staff never act for an enterprise (enterprise.services refuses the link)
+        setattr(user, _REQUESTER_ATTR, cached)
+    if cached is None:
+        from dajuan.enterprise.models import EnterpriseUser
+        from dajuan.intake.models import PublicRequester
+
+        enterprise_id = (EnterpriseUser.objects.filter(user=user, enterprise__is_active=True)
+                         .values_list("enterprise_id", flat=True).first())
+        public = enterprise_id is None and PublicRequester.objects.filter(user=user).exists()
+        cached = (enterprise_id, public)
+        setattr(user, _REQUESTER_ATTR, cached)
+    return cached
+
+
+def enterprise_id_of(user) -> int | None:
+    """The enterprise an enterprise user (企业用户) acts for, or None."""
+    return _requester_identity(user)[0]
+
+
+def is_public_requester(user) -> bool:
+    return _requester_identity(user)[1]
 
 
 def roles_of(user) -> frozenset[Role]:

@@ -9,7 +9,13 @@ from django.conf import settings
 from dajuan.cases.choices import LimitUnit, Priority
 from dajuan.cases.models import Category, DeadlinePolicy
 from dajuan.worktime.calendar import WorkCalendar
-from dajuan.worktime.deadlines import Deadline, add_working_days, add_working_hours, working_time_between
+from dajuan.worktime.deadlines import (
+    Deadline,
+    add_working_days,
+    add_working_hours,
+    claim_due,
+    working_time_between,
+)
 
 # Used only when an administrator has configured no district default: the examples in DESIGN §1.
 FALLBACK_LIMITS = {
@@ -49,6 +55,25 @@ def _half(amount: Decimal, unit: str) -> Decimal:
     if unit == LimitUnit.WORKING_DAYS:
         return max(Decimal(1), (amount / 2).to_integral_value())
     return amount / 2
+
+
+@dataclass(frozen=True)
+class AssignmentDeadlines:
+    claim_due: datetime
+    reply_due: datetime
+    limit: Limit
+    covered: bool
+
+
+def assignment_deadlines(category: Category | None, priority: str, *, lead: bool, at: datetime,
+                         calendar: WorkCalendar) -> AssignmentDeadlines:
+    """The deadlines of a share given at `at`: what dispatch, transfer, summoning and reopening set, and
+    what the dispatch form previews. 特急: claim no later than the reply itself is due."""
+    limit = limit_for(category, priority)
+    reply = due_after(at, limit.amount if lead else limit.assist_amount, limit.unit, calendar)
+    claim = claim_due(at, calendar)
+    claim_at = min(claim.at, reply.at) if priority == Priority.CRITICAL else claim.at
+    return AssignmentDeadlines(claim_at, reply.at, limit, reply.covered and claim.covered)
 
 
 def due_after(start: datetime, amount: Decimal, unit: str, calendar: WorkCalendar) -> Deadline:

@@ -33,6 +33,8 @@ NAV_ITEMS = [
     NavItem(_("Standard answers"), "routing:answer-list", Action.VIEW_ANSWERS),
     NavItem(_("Router"), "routing:versions", Action.TRAIN_ROUTER),
     NavItem(_("My notifications"), "notify:preferences"),
+    NavItem(_("Enterprise portal"), "enterprise:portal-home", Action.USE_ENTERPRISE_PORTAL),
+    NavItem(_("Import cases"), "intake:import", Action.IMPORT_CASES),
 ]
 
 

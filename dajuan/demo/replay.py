@@ -57,6 +57,15 @@ def step_inboxes(ctx: ReplayContext) -> str:
     return f"{made['cases']} cases of this week in every persona's inboxes"
 
 
+def step_intake(ctx: ReplayContext) -> str:
+    from dajuan.demo.intake import build_intake
+
+    dispatcher = get_user_model().objects.get(username="dispatcher")
+    counts, logins = build_intake(ctx.admin, dispatcher)
+    ctx.logins.extend(logins)
+    return ", ".join(f"{name} {n}" for name, n in counts.items())
+
+
 STEPS: list[Step] = [
     Step("org", step_org),
     Step("cases", step_cases, atomic=False),
@@ -64,6 +73,7 @@ STEPS: list[Step] = [
     Step("supervision", step_supervision, atomic=False),
     # After the replayed year ("cases"): the current week's work, so each persona's inboxes are full.
     Step("inboxes", step_inboxes, atomic=False),
+    Step("intake", step_intake, atomic=False),
 ]
 
 

@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from dajuan.access.actions import Action
 from dajuan.access.policy import decide, visible_cases, visible_units
 from dajuan.cases import deadlines
-from dajuan.cases.choices import Priority, Satisfaction, SupervisionLevel, Verb
+from dajuan.cases.choices import Satisfaction, SupervisionLevel, Verb
 from dajuan.cases.models import Assignment, Attachment, Case
 from dajuan.cases.selectors import requester_phone_for
 from dajuan.org.models import Unit
 from dajuan.worktime.calendar import WorkCalendar
-from dajuan.worktime.deadlines import claim_due, office_hours, working_time_between
+from dajuan.worktime.deadlines import office_hours, working_time_between
 
 # What a requester sees of the ledger: the public steps, never internal notes or supervision.
 PUBLIC_VERBS = frozenset({
@@ -166,12 +166,10 @@ def dispatch_preview(category, priority: str, *, at: datetime | None = None) -> 
     """The deadlines `transitions.dispatch` would set now (computed the same way, nothing written)."""
     at = at or timezone.now()
     calendar = WorkCalendar.current()
-    limit = deadlines.limit_for(category, priority)
-    reply = deadlines.due_after(at, limit.amount, limit.unit, calendar)
-    assist = deadlines.due_after(at, limit.assist_amount, limit.unit, calendar)
-    claim = claim_due(at, calendar)
-    claim_at = min(claim.at, reply.at) if priority == Priority.CRITICAL else claim.at
-    return DispatchPreview(claim_at, reply.at, assist.at, limit, reply.covered and claim.covered)
+    lead = deadlines.assignment_deadlines(category, priority, lead=True, at=at, calendar=calendar)
+    assist = deadlines.assignment_deadlines(category, priority, lead=False, at=at, calendar=calendar)
+    return DispatchPreview(lead.claim_due, lead.reply_due, assist.reply_due, lead.limit,
+                           lead.covered and assist.covered)
 
 
 def unit_options(user) -> list[tuple[str, str]]:

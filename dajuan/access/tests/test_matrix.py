@@ -34,6 +34,9 @@ MATRIX: dict[Action, set[str]] = {
     Action.VIEW_NOTICE: ALL,  # published notices; drafts: see supervision/tests/test_access.py
     Action.COMPOSE_NOTICE: {"supervisor"},
     Action.USE_WORKBENCH: ALL,
+    Action.IMPORT_CASES: {"admin", "dispatcher"},
+    Action.MANAGE_ENTERPRISE: {"admin", "dispatcher"},
+    Action.USE_ENTERPRISE_PORTAL: set(),  # enterprise accounts only: see test_requesters.py
     # Dispatch intelligence (routing); the object here is the unit, which these rules do not look at.
     Action.TRAIN_ROUTER: {"admin", "dispatcher"},
     Action.VIEW_ANSWERS: ALL,

@@ -12,7 +12,6 @@ from dajuan.cases import deadlines, ledger, validation
 from dajuan.cases.choices import (
     AssignmentRole,
     AssignmentStatus,
-    Priority,
     Verb,
 )
 from dajuan.cases.errors import CaseInvalid
@@ -21,7 +20,6 @@ from dajuan.cases.rules import ensure_allowed
 from dajuan.core.errors import Conflict
 from dajuan.org.models import Unit
 from dajuan.worktime.calendar import WorkCalendar
-from dajuan.worktime.deadlines import claim_due
 
 LIVE = (AssignmentStatus.PENDING, AssignmentStatus.CLAIMED)
 
@@ -56,14 +54,10 @@ def next_number(at: datetime) -> str:
 
 
 def new_assignment(case: Case, unit: Unit, role: str, *, at: datetime, calendar: WorkCalendar) -> Assignment:
-    limit = deadlines.limit_for(case.category, case.priority)
-    amount = limit.amount if role == AssignmentRole.LEAD else limit.assist_amount
-    reply = deadlines.due_after(at, amount, limit.unit, calendar)
-    claim = claim_due(at, calendar)
-    # 特急: claim no later than the reply itself is due.
-    claim_at = min(claim.at, reply.at) if case.priority == Priority.CRITICAL else claim.at
+    due = deadlines.assignment_deadlines(case.category, case.priority, lead=role == AssignmentRole.LEAD, at=at,
+                                         calendar=calendar)
     return Assignment.objects.create(case=case, unit=unit, role=role, round=case.reopen_count, created_at=at,
-                                     claim_due=claim_at, reply_due=reply.at)
+                                     claim_due=due.claim_due, reply_due=due.reply_due)
 
 
 def deadline_payload(assignment: Assignment) -> dict:

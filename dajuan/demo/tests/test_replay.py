@@ -5,6 +5,7 @@ from dajuan.cases.ledger import verify_chains, versions_out_of_step
 from dajuan.cases.models import Case, Event
 from dajuan.demo.models import ReplayStep
 from dajuan.demo.replay import STEPS, ReplayContext, replay
+from dajuan.intake.models import Intake
 
 
 # TransactionTestCase: the cases step calls durable transitions, which refuse to run inside a test's
@@ -30,3 +31,7 @@ class DemoReplayTests(TransactionTestCase):
         again = replay(ReplayContext(say=lambda line: None))
         self.assertEqual(again, [])
         self.assertEqual(ReplayStep.objects.count(), len(STEPS))
+        sources = set(Case.objects.values_list("source", flat=True))
+        self.assertTrue({"web", "wechat_group"} <= sources)
+        self.assertTrue(Intake.objects.exclude(enterprise=None).exists())
+        self.assertEqual(Intake.objects.count(), Case.objects.count())

@@ -1,0 +1,159 @@
+"""Intake (受理): the one service every channel calls — the public H5 form, the enterprise portal, the
+JSON API, Open311, the spreadsheet import and the group-message webhook. It checks what only intake
+knows (coordinates inside China, the channel's own id, the requester's identity), then calls
+`cases.transitions.register` with the channel as the case's source.
+
+Invariants: every registered case gets exactly one Intake row (tracking code, enterprise, group, the
+sending system's id), written by intake.receivers in the REGISTERED event's transaction; a channel's
+own id (12345 work-order number, group message id, Open311 token) becomes at most one case.
+"""
+
+import secrets
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from dajuan.cases import transitions, validation
+from dajuan.cases.choices import RequesterKind, Source
+from dajuan.cases.errors import CaseInvalid
+from dajuan.cases.models import Case
+from dajuan.intake.models import Intake, PublicRequester
+
+# Tracking codes: no 0/O, 1/I/L — read aloud over the phone and typed on a phone keyboard.
+TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+TRACKING_LENGTH = 10
+# The mainland's extent in decimal degrees (a generous box around 3.8–53.6 N, 73.5–135.1 E).
+CHINA_LATITUDE = (Decimal("3.8"), Decimal("53.6"))
+CHINA_LONGITUDE = (Decimal("73.5"), Decimal("135.1"))
+
+
+@dataclass(frozen=True)
+class PendingIntake:
+    """What the receiver writes beside the REGISTERED event of the case being registered."""
+
+    enterprise: object = None
+    group: object = None
+    external_id: str = ""
+
+
+_pending: ContextVar[PendingIntake | None] = ContextVar("dajuan_pending_intake", default=None)
+
+
+def pending_intake() -> PendingIntake | None:
+    return _pending.get()
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _i in range(TRACKING_LENGTH))
+
+
+def normalise_tracking_code(code: str) -> str:
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())[:TRACKING_LENGTH * 2]
+
+
+def check_point_in_china(lat: Decimal | None, lng: Decimal | None) -> None:
+    """Checked coordinates must lie inside China (WGS-84/GCJ-02 alike at this precision)."""
+    if lat is None or lng is None:
+        return
+    if not (CHINA_LATITUDE[0] <= lat <= CHINA_LATITUDE[1] and CHINA_LONGITUDE[0] <= lng <= CHINA_LONGITUDE[1]):
+        raise CaseInvalid(_("The location lies outside China; check that latitude and longitude are not swapped."),
+                          field="latitude")
+
+
+def public_requester_for(*, phone: str, name: str):
+    """The account that stands for the citizen with this phone (created on first submission)."""
+    link = PublicRequester.objects.select_related("user").filter(phone=phone).first()
+    if link is not None:
+        return link.user
+    User = get_user_model()
+    try:
+        with transaction.atomic():
+            user = User(username=f"public-{secrets.token_hex(8)}", full_name=(name or "")[:100])
+            user.set_unusable_password()
+            user.save()
+            PublicRequester.objects.create(user=user, phone=phone)
+            return user
+    except IntegrityError:  # the same phone submitted twice at once: use the winner's account
+        return PublicRequester.objects.select_related("user").get(phone=phone).user
+
+
+def _checked_files(files) -> list[ContentFile]:
+    """Check attachments before anything is written, and hand register the checked bytes."""
+    return [ContentFile(checked.content.read(), name=checked.name) for checked in validation.attachments(files)]
+
+
+def case_register(*, by, channel: str, title: str, content: str, category=None, priority: str | None = None,
+                  requester_kind: str = RequesterKind.CITIZEN, requester_name: str = "", requester_phone: str = "",
+                  requester_user=None, enterprise=None, group=None, address: str = "", latitude=None,
+                  longitude=None, external_id: str = "", idempotency_key: str | None = None, files=(),
+                  at: datetime | None = None) -> Case:
+    """Register a case from `channel` (a cases.Source value). A known `external_id` or idempotency key
+    returns the case it made the first time. `by=None` means a citizen submitting for themselves (the
+    public form): their public requester account registers it. Raises CaseInvalid (naming the field),
+    NotPermitted."""
+    if channel not in Source.values:
+        raise CaseInvalid(_("Source must be one of: %(values)s.") % {"values": ", ".join(Source.values)},
+                          field="source")
+    external_id = (external_id or "").strip()
+    if len(external_id) > 100:
+        raise CaseInvalid(_("The external id is longer than 100 characters."), field="external_id")
+    if external_id and (known := Intake.objects.filter(channel=channel, external_id=external_id)
+                        .select_related("case").first()):
+        return known.case
+    if category is not None and not category.is_active:
+        raise CaseInvalid(_("The category %(name)s is no longer in use; choose another.") % {"name": category},
+                          field="category")
+    if enterprise is not None:
+        requester_kind = RequesterKind.ENTERPRISE
+        requester_name = requester_name or enterprise.name
+    fields = {
+        "title": title, "content": content, "category": category, "source": channel, "priority": priority,
+        "requester_kind": requester_kind, "requester_name": requester_name, "requester_phone": requester_phone,
+        "requester_user": requester_user, "address": address, "latitude": latitude, "longitude": longitude,
+    }
+    clean = validation.case_fields(fields)  # every field error before anything is written
+    check_point_in_china(clean["latitude"], clean["longitude"])
+    checked = _checked_files(files)
+    if by is None and not (requester_kind == RequesterKind.CITIZEN and clean["requester_phone"]):
+        raise CaseInvalid(_("Give a phone number so the answer can reach you."), field="requester_phone")
+    if clean["requester_user"] is None and requester_kind == RequesterKind.CITIZEN and clean["requester_phone"]:
+        fields["requester_user"] = public_requester_for(phone=clean["requester_phone"],
+                                                        name=clean["requester_name"])
+    by = by or fields["requester_user"]
+    token = _pending.set(PendingIntake(enterprise=enterprise, group=group, external_id=external_id))
+    try:
+        return transitions.register(by=by, at=at, idempotency_key=idempotency_key, files=checked, **fields)
+    except IntegrityError:
+        # Two deliveries of the same external id at once: the loser returns the winner's case.
+        if external_id and (known := Intake.objects.filter(channel=channel, external_id=external_id).first()):
+            return known.case
+        raise
+    finally:
+        _pending.reset(token)
+
+
+def intake_for(case: Case) -> Intake | None:
+    return Intake.objects.filter(case=case).first()
+
+
+def intake_enterprise_set(case: Case, *, enterprise, by) -> Intake:
+    """Record which registered enterprise a case was raised for (e.g. a hotline call from a company's
+    contact), so every account of that enterprise sees and may evaluate it. Raises NotPermitted."""
+    from dajuan.access.actions import Action
+    from dajuan.access.policy import require
+    from dajuan.core.audit import audit_record
+
+    require(by, Action.MANAGE_ENTERPRISE)
+    intake = Intake.objects.get(case=case)
+    before = intake.enterprise_id
+    Intake.objects.filter(pk=intake.pk).update(enterprise=enterprise)
+    intake.enterprise = enterprise
+    audit_record(intake, "intake_enterprise_set", by=by, before={"enterprise": before},
+                 after={"enterprise": enterprise.pk if enterprise else None})
+    return intake

@@ -1,0 +1,52 @@
+from dajuan.access.actions import Action
+from dajuan.access.policy import decide
+from dajuan.cases.choices import RequesterKind, Source
+from dajuan.cases.errors import CaseInvalid
+from dajuan.cases.models import Case
+from dajuan.core.errors import NotPermitted
+from dajuan.intake.models import Intake
+from dajuan.intake.services import case_register, intake_enterprise_set
+from dajuan.intake.testing import IntakeTestCase
+
+
+class CaseRegisterTests(IntakeTestCase):
+    def register(self, **overrides):
+        fields = {"by": self.dispatcher, "channel": Source.HOTLINE, "title": "井盖缺失", "content": "东关路井盖缺失",
+                  "requester_name": "市民", "requester_phone": "13500001111"}
+        return case_register(**(fields | overrides))
+
+    def test_an_external_id_becomes_one_case_per_channel(self):
+        first = self.register(external_id="12345-0001")
+        self.assertEqual(self.register(external_id="12345-0001"), first)
+        other = self.register(external_id="12345-0001", channel=Source.IMPORT)
+        self.assertNotEqual(other, first)
+
+    def test_a_citizen_with_a_phone_gets_the_public_account_so_tracking_can_evaluate(self):
+        case = self.register()
+        self.assertTrue(case.requester_user.public_requester)
+        self.assertFalse(case.requester_user.has_usable_password())
+
+    def test_bad_channel_input_writes_nothing(self):
+        before = (Case.objects.count(), Intake.objects.count())
+        for overrides, field in [({"channel": "carrier_pigeon"}, "source"), ({"external_id": "x" * 101}, "external_id"),
+                                 ({"latitude": "39.9", "longitude": "-75.1"}, "latitude"),
+                                 ({"by": None, "requester_phone": ""}, "requester_phone"),
+                                 ({"title": ""}, "title")]:
+            with self.subTest(field=field), self.assertRaises(CaseInvalid) as caught:
+                self.register(**overrides)
+            self.assertEqual(caught.exception.field, field)
+        self.property_mgmt.is_active = False
+        self.property_mgmt.save(update_fields=["is_active"])
+        with self.assertRaises(CaseInvalid):
+            self.register(category=self.property_mgmt)
+        self.assertEqual((Case.objects.count(), Intake.objects.count()), before)
+
+    def test_linking_a_case_to_an_enterprise_lets_its_accounts_see_and_evaluate_it(self):
+        case = self.register(requester_kind=RequesterKind.ENTERPRISE, requester_name=self.enterprise.name)
+        self.assertFalse(decide(self.fresh(self.ent_user), Action.VIEW_CASE, case))
+        with self.assertRaises(NotPermitted):
+            intake_enterprise_set(case, enterprise=self.enterprise, by=self.handler)
+        intake_enterprise_set(case, enterprise=self.enterprise, by=self.dispatcher)
+        case = self.reload(case)
+        self.assertTrue(decide(self.fresh(self.ent_user), Action.VIEW_CASE, case))
+        self.assertTrue(decide(self.fresh(self.ent_user), Action.EVALUATE_CASE, case))
