@@ -8,8 +8,9 @@ Router: for each 泰迪杯 2020 C file (read from ../shared/data/tipdm2020c/ at 
 labelled messages are loaded as historical cases through the intake's spreadsheet import (registered,
 dispatched to the unit of their label, claimed and replied there, in file order), `train_router`
 trains from the database, and its stored evaluation on the fixed stratified 20% held-out split
-(random_state=0) is printed: accuracy, macro-F1 and per-class F1, training time, then suggestion latency (p50/p95 of `suggest_text` over
-held-out messages, including the active-version check and the row look-ups).
+(random_state=0) is printed: accuracy, macro-F1 and per-class F1, training time, then suggestion
+latency (p50/p95 of `suggest_text` over the messages, including the active-version check and the row
+look-ups). --direct trains the same model on the same texts in memory, without the database.
 
 Similar cases: an index of N synthetic messages (sentences of the real messages recombined, seed 0) is
 built, then p50/p95 of a top-10 lookup are measured for real messages.
