@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dajuan.access.actions import Action
-from dajuan.access.policy import require
+from dajuan.access.policy import decide, require
 from dajuan.cases.errors import CaseInvalid
 from dajuan.cases.models import Assignment, Case, Category
 from dajuan.core.audit import audit_record
-from dajuan.routing.models import Answer
+from dajuan.routing.models import Answer, AnswerPush
 from dajuan.routing.similarity import jaccard
 from dajuan.routing.text import case_text
 
@@ -64,6 +64,48 @@ def answers_for(case: Case, k: int = 3) -> list[tuple[Answer, float]]:
     return ranked[:k]
 
 
+# Enterprise profile fields, used when the registry records them (issue 8 adds industry and kind).
+PROFILE_FIELDS = ("industry", "kind")
+
+
+def push_targets(answer: Answer, *, like=None):
+    """Enterprises of the same profile that have not had this answer yet: those sharing `like`'s
+    profile fields when the registry records them, else those that raised cases of the answer's
+    category (the same class of problem)."""
+    from dajuan.enterprise.models import Enterprise
+
+    enterprises = Enterprise.objects.filter(is_active=True).exclude(pk__in=answer.pushes.values("enterprise_id"))
+    fields = [f for f in PROFILE_FIELDS if any(field.name == f for field in Enterprise._meta.get_fields())]
+    if like is not None and fields:
+        return enterprises.filter(**{f: getattr(like, f) for f in fields}).order_by("name")
+    lineage = [c.pk for c in answer.category.lineage()]
+    raised = Case.objects.filter(category__in=lineage, confidential=False).values("pk")
+    return enterprises.filter(intakes__case__in=raised).distinct().order_by("name")
+
+
+def answer_push(answer: Answer, *, enterprises, by) -> int:
+    """Push the answer to each enterprise (推送): a record per enterprise and a message to its accounts.
+    Enterprises that already had it are skipped. Returns how many were new. Raises NotPermitted."""
+    from dajuan.enterprise.models import EnterpriseUser
+    from dajuan.notify.services import outbox_add
+
+    require(by, Action.PUSH_ANSWER, answer)
+    now = timezone.now()
+    with transaction.atomic():
+        done = set(answer.pushes.values_list("enterprise_id", flat=True))
+        fresh = [e for e in enterprises if e.pk not in done]
+        AnswerPush.objects.bulk_create([AnswerPush(answer=answer, enterprise=e, pushed_by=by, pushed_at=now)
+                                        for e in fresh], ignore_conflicts=True)
+        accounts = EnterpriseUser.objects.filter(enterprise__in=fresh).values_list("user_id", flat=True)
+        outbox_add(accounts, key=f"answer:{answer.pk}", kind="answer_pushed", subject=answer.title, body=answer.body,
+                   at=now)
+        if fresh:
+            audit_record(answer, "answer_push", by=by, after={"enterprises": [e.credit_code for e in fresh]})
+    return len(fresh)
+
+
 def push_context(request, answer: Answer) -> dict:
-    """What the answer page needs to push the answer; the enterprise registry fills it in."""
-    return {"can_push": False, "pushes": []}
+    """What the answer page shows of pushing: who got it, and who would get it next."""
+    can_push = bool(decide(request.user, Action.PUSH_ANSWER, answer))
+    return {"can_push": can_push, "targets": list(push_targets(answer)[:200]) if can_push else [],
+            "pushes": list(answer.pushes.select_related("enterprise", "pushed_by").order_by("-pushed_at")[:500])}

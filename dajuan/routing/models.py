@@ -96,3 +96,22 @@ class Hotspot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_dimension_display()} {self.label}: {self.count}"
+
+
+class AnswerPush(models.Model):
+    """One delivery of a standard answer to one enterprise (推送记录): who got it, when, from whom."""
+
+    answer = models.ForeignKey(Answer, models.CASCADE, related_name="pushes", verbose_name=_("answer"))
+    enterprise = models.ForeignKey("enterprise.Enterprise", models.PROTECT, related_name="+",
+                                   verbose_name=_("enterprise"))
+    pushed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                  verbose_name=_("pushed by"))
+    pushed_at = models.DateTimeField(_("pushed at"))
+
+    class Meta:
+        verbose_name = _("answer push")
+        verbose_name_plural = _("answer pushes")
+        constraints = [models.UniqueConstraint(fields=["answer", "enterprise"], name="answerpush_once")]
+
+    def __str__(self) -> str:
+        return f"{self.answer} → {self.enterprise}"

@@ -90,6 +90,14 @@ def answer_list(request: HttpRequest) -> HttpResponse:
 def answer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.VIEW_ANSWERS)
     answer = get_object_or_404(Answer.objects.select_related("category", "source_case", "created_by"), pk=pk)
+    if request.method == "POST":
+        try:
+            count = answers.answer_push(answer, enterprises=answers.push_targets(answer), by=request.user)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Pushed to %(n)d enterprises.") % {"n": count})
+        return redirect("routing:answer-detail", pk=answer.pk)
     context = {"answer": answer}
     context |= answers.push_context(request, answer)
     return render(request, "routing/answer_detail.html", context)
