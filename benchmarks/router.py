@@ -61,6 +61,7 @@ def main() -> None:
     parser.add_argument("--files", nargs="*", default=list(FILES), choices=list(FILES))
     parser.add_argument("--similar-size", type=int, default=1_000_000, help="documents in the similar-case index")
     parser.add_argument("--queries", type=int, default=300, help="timed suggestions / lookups")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N rows of each file (0: all)")
     parser.add_argument("--direct", action="store_true",
                         help="skip the database: train the same model on the same texts and split in memory "
                              "(classifier.train_and_evaluate, as train_router does), for a quick figure")
@@ -73,7 +74,7 @@ def main() -> None:
 
     print(f"database: {connection.vendor}  data: {DATA}")
     for key in args.files:
-        (direct_run if args.direct else router_run)(key, args.queries)
+        (direct_run if args.direct else router_run)(key, args.queries, args.limit)
     if args.similar_size:
         similar_run(args.similar_size, args.queries)
 
@@ -132,11 +133,11 @@ def load_labelled(rows: list[dict], progress):
     return Cast
 
 
-def router_run(key: str, queries: int) -> None:
+def router_run(key: str, queries: int, limit: int = 0) -> None:
     from dajuan.routing.suggestions import suggest_text
     from dajuan.routing.training import confirmed_dispatches, router_train
 
-    rows = read(FILES[key])
+    rows = read(FILES[key])[:limit or None]
     fresh_database()
     started = time.perf_counter()
     cast = load_labelled(rows, progress=lambda done, total: print(f"\r  loading {done}/{total}", end="", flush=True))
@@ -174,10 +175,10 @@ def import_texts(rows: list[dict]) -> list[str]:
     return texts
 
 
-def direct_run(key: str, queries: int) -> None:
+def direct_run(key: str, queries: int, limit: int = 0) -> None:
     from dajuan.routing import classifier
 
-    rows = read(FILES[key])
+    rows = read(FILES[key])[:limit or None]
     texts, labels = import_texts(rows), [r["label"] for r in rows]
     started = time.perf_counter()
     router = classifier.train_and_evaluate(texts, labels, labels)
