@@ -66,6 +66,13 @@ def step_intake(ctx: ReplayContext) -> str:
     return ", ".join(f"{name} {n}" for name, n in counts.items())
 
 
+def step_routing(ctx: ReplayContext) -> str:
+    from dajuan.demo.routing import build_routing
+
+    tally = build_routing()
+    return ", ".join(f"{name} {n}" for name, n in tally.items())
+
+
 STEPS: list[Step] = [
     Step("org", step_org),
     Step("cases", step_cases, atomic=False),
@@ -74,6 +81,8 @@ STEPS: list[Step] = [
     # After the replayed year ("cases"): the current week's work, so each persona's inboxes are full.
     Step("inboxes", step_inboxes, atomic=False),
     Step("intake", step_intake, atomic=False),
+    # After the replayed history and intake: learns from their confirmed dispatches and replies.
+    Step("routing", step_routing, atomic=False),
 ]
 
 

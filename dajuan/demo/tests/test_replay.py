@@ -35,3 +35,9 @@ class DemoReplayTests(TransactionTestCase):
         self.assertTrue({"web", "wechat_group"} <= sources)
         self.assertTrue(Intake.objects.exclude(enterprise=None).exists())
         self.assertEqual(Intake.objects.count(), Case.objects.count())
+        # The routing step: a trained router, a hotspot warning on the planted burst, standard answers.
+        from dajuan.routing.models import Answer, Hotspot, RouterModel
+
+        self.assertTrue(RouterModel.objects.filter(is_active=True).exists())
+        self.assertTrue(Hotspot.objects.filter(dimension="grid").exists())
+        self.assertTrue(Answer.objects.exists())
