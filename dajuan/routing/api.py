@@ -1,7 +1,7 @@
 """Dispatch intelligence over the API: the router's suggestion, similar cases and possible duplicates of
 a case the token's user may see (404 otherwise; 403 when their role may not ask)."""
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from dajuan.api.cases import ERRORS, visible_case
 from dajuan.routing import similar, suggestions
@@ -38,9 +38,9 @@ class SimilarQuery(Schema):
 def case_suggestions(request, number: str):
     """Suggested category and lead unit with confidence (dispatchers); empty lists before any training."""
     s = suggestions.suggestion_for(request.auth, visible_case(request.auth, number))
-    return 200, {"model_version": s.version, "milliseconds": s.milliseconds,
+    return Status(200, {"model_version": s.version, "milliseconds": s.milliseconds,
                  "categories": [{"code": c.code, "name": c.name, "confidence": round(p, 4)} for c, p in s.categories],
-                 "units": [{"code": u.code, "name": u.name, "confidence": round(p, 4)} for u, p in s.units]}
+                 "units": [{"code": u.code, "name": u.name, "confidence": round(p, 4)} for u, p in s.units]})
 
 
 def _rows(found):
@@ -52,10 +52,10 @@ def _rows(found):
 def case_similar(request, number: str, query: Query[SimilarQuery]):
     """The most similar past cases this user may see, with their replies (k at most 20)."""
     k = max(1, min(query.k, 20))
-    return 200, _rows(similar.similar_cases(request.auth, visible_case(request.auth, number), k=k))
+    return Status(200, _rows(similar.similar_cases(request.auth, visible_case(request.auth, number), k=k)))
 
 
 @router.get("/cases/{number}/duplicates", response={200: list[SimilarOut], **ERRORS})
 def case_duplicates(request, number: str):
     """Possible duplicates to merge (POST /cases/{number}/merge with the other number), for dispatchers."""
-    return 200, _rows(similar.duplicates_for(request.auth, visible_case(request.auth, number)))
+    return Status(200, _rows(similar.duplicates_for(request.auth, visible_case(request.auth, number))))
