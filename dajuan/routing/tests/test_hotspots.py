@@ -77,3 +77,14 @@ class HotspotTests(LoopTestCase):
                                  requester_kind=RequesterKind.CITIZEN, requester_name="匿名", category=self.jobs,
                                  by=self.inspector, at=self.now - timedelta(hours=i + 1))
         self.assertEqual(hotspots_detect(at=self.now), [])
+
+
+class HotspotCommandTests(LoopTestCase):
+    def test_command_reports_the_warnings(self):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        out = StringIO()
+        call_command("detect_hotspots", stdout=out)
+        self.assertIn("0 hotspot warning(s)", out.getvalue())
