@@ -123,3 +123,34 @@ class RoutingViewTests(LoopTestCase):
         client.post(reverse("routing:versions"), {"model": first.pk})
         self.assertTrue(RouterModel.objects.get(pk=first.pk).is_active)
         self.assertEqual(self.client_for(self.handler).get(reverse("routing:versions")).status_code, 403)
+
+
+class FlatQueryTests(LoopTestCase):
+    """The list pages cost the same number of queries for 2 rows as for 6."""
+
+    def count(self, url) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client = Client()
+        client.force_login(self.dispatcher)
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(client.get(url).status_code, 200)
+        return len(queries)
+
+    def add_rows(self, n):
+        from dajuan.routing.answers import answer_create
+        from dajuan.routing.models import Hotspot
+
+        now = timezone.now()
+        for i in range(n):
+            answer_create(title=f"答复{i}", body="内容", category=self.jobs, by=self.dispatcher)
+            Hotspot.objects.create(dimension="place", key=f"地点{i}", label=f"地点{i}", window_start=now,
+                                   window_end=now, count=9, baseline=1, score=5, unit=self.housing, raised_at=now)
+
+    def test_hotspot_and_answer_lists_are_flat(self):
+        self.add_rows(2)
+        few = [self.count(reverse("routing:hotspot-list")), self.count(reverse("routing:answer-list"))]
+        self.add_rows(4)
+        self.assertEqual([self.count(reverse("routing:hotspot-list")), self.count(reverse("routing:answer-list"))],
+                         few)
