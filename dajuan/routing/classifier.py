@@ -50,6 +50,26 @@ class Features:
         return hstack([self.chars.transform([textlib.chars(t) for t in texts]),
                        self.words.transform(texts)]).tocsr()
 
+    def one(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(columns, values) of one text's row, as `transform` gives it, without sklearn's per-call
+        validation: the suggestion path, where one text is scored at a time."""
+        cols, vals = [], []
+        offset = 0
+        for vectoriser, source in ((self.chars, textlib.chars(text)), (self.words, text)):
+            analyse = vectoriser.build_analyzer()
+            vocabulary = vectoriser.vocabulary_
+            counts = Counter(vocabulary[t] for t in analyse(source) if t in vocabulary)
+            if counts:
+                idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+                tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+                weight = (1.0 + np.log(tf)) * vectoriser.idf_[idx]
+                cols.append(idx + offset)
+                vals.append(weight / np.linalg.norm(weight))
+            offset += len(vocabulary)
+        if not cols:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        return np.concatenate(cols), np.concatenate(vals)
+
     @property
     def size(self) -> int:
         return len(self.chars.vocabulary_) + len(self.words.vocabulary_)
@@ -87,6 +107,9 @@ class Head:
         return self
 
     def margins(self, X) -> np.ndarray:
+        if isinstance(X, tuple):  # one text as (columns, values), from Features.one
+            cols, vals = X
+            return (self.weights[:, cols] @ vals + self.bias)[None, :]
         return np.asarray(X @ self.weights.T) + self.bias
 
     def predict(self, X) -> list[str]:
@@ -97,7 +120,7 @@ class Head:
     def top(self, X, k: int) -> list[list[Guess]]:
         if self.weights is None:
             only = [Guess(str(self.classes_[0]), 1.0)] if len(self.classes_) else []
-            return [only for _ in range(X.shape[0])]
+            return [only for _ in range(1 if isinstance(X, tuple) else X.shape[0])]
         z = self.margins(X) / MARGIN_TEMPERATURE
         z -= z.max(axis=1, keepdims=True)
         probs = np.exp(z)
@@ -118,7 +141,7 @@ class Router:
     evaluation: dict = field(default_factory=dict)
 
     def suggest(self, text: str, k: int = 3) -> dict[str, list[Guess]]:
-        X = self.features.transform([text])
+        X = self.features.one(text)
         return {"category": self.category.top(X, k)[0], "unit": self.unit.top(X, k)[0]}
 
 

@@ -22,9 +22,12 @@ def normalise(text: str) -> str:
 
 
 def case_text(title: str, content: str) -> str:
-    """The text a case is known by: its title twice (titles are short and telling), then its content."""
-    title = (title or "").strip()
-    return f"{title}\n{title}\n{content or ''}" if title else (content or "")
+    """The text a case is known by: its title twice (titles are short and telling), then its content —
+    unless the title is only the content's beginning (as imports derive it), which adds nothing."""
+    title, content = (title or "").strip(), (content or "").strip()
+    if not title or content.startswith(title):
+        return content
+    return f"{title}\n{title}\n{content}"
 
 
 def chars(text: str) -> str:

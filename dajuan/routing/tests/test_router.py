@@ -162,3 +162,22 @@ class AutoDispatchTests(LoopTestCase):
                                         requester_kind=RequesterKind.CITIZEN, requester_name="匿名",
                                         confidential=True, by=self.inspector)
         self.assertEqual(self.verbs(case), [Verb.REGISTERED])
+
+
+class OneTextPathTests(LoopTestCase):
+    def test_one_text_scores_as_the_batch_does(self):
+        """The suggestion path (Features.one) gives the margins the batch path (transform) gives."""
+        import numpy as np
+
+        from dajuan.routing import classifier
+        from dajuan.routing.tests.history import JOBS, PROPERTY
+
+        texts = [f"{a}{b}，请尽快处理。" for a in PROPERTY for b in PROPERTY if a != b][:20]
+        texts += [f"{a}{b}，多次反映无果。" for a in JOBS for b in JOBS if a != b][:20]
+        labels = ["p"] * 20 + ["j"] * 20
+        router = classifier.fit(texts, labels, labels)
+        probe = ["小区电梯停运，物业不作为", "拖欠工资三个月", "完全无关的话"]
+        batch = router.category.margins(router.features.transform(probe))
+        one = np.vstack([router.category.margins(router.features.one(t)) for t in probe])
+        np.testing.assert_allclose(batch, one, atol=1e-4)
+        self.assertEqual(router.suggest("拖欠工资三个月")["category"][0].label, "j")
