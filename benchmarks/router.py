@@ -148,8 +148,11 @@ def router_run(key: str, queries: int, limit: int = 0) -> None:
     print(f"  router v{model.version}: {model.examples} confirmed dispatches, {ev['features']} features")
     print(f"  held-out {cat['held_out']} (stratified 20%, random_state=0): accuracy {cat['accuracy']:.4f}  "
           f"macro-F1 {cat['macro_f1']:.4f}   (unit head: macro-F1 {ev['unit']['macro_f1']:.4f})")
+    from dajuan.cases.models import Category
+
+    names = dict(Category.objects.values_list("code", "name"))
     for label, f1 in sorted(cat["per_class_f1"].items(), key=lambda kv: -kv[1]):
-        print(f"    {label:<10} F1 {f1:.4f}")
+        print(f"    {names.get(label, label):<10} F1 {f1:.4f}")
     print(f"  training: {ev['train_seconds']} s in all = evaluation fit {ev.get('evaluate_seconds')} s "
           f"+ final fit on every example {ev.get('fit_seconds')} s")
     texts = [e.text for e in confirmed_dispatches()][:queries]
