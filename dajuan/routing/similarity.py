@@ -36,17 +36,20 @@ class SimilarityIndex:
     # --- building --------------------------------------------------------------------------------
 
     def build(self, ids, texts, *, progress=None) -> "SimilarityIndex":
-        """(Re)build from scratch: document frequencies first, then the signatures, in chunks."""
+        """(Re)build from scratch in two passes over chunks — document frequencies, then signatures —
+        so memory holds one chunk's n-gram counts at a time, not the whole corpus's."""
         ids = np.asarray(ids, dtype=np.int64)
-        counts = []
         for start in range(0, len(texts), CHUNK):
             X = self._counts(texts[start:start + CHUNK])
             self.df += np.bincount(X.indices, minlength=N_FEATURES).astype(np.int32)
-            counts.append(X)
             if progress:
-                progress(min(start + CHUNK, len(texts)), len(texts))
+                progress(min(start + CHUNK, len(texts)) // 2, len(texts))
         self.n_docs = len(texts)
-        rows = [self._signatures(X) for X in counts]
+        rows = []
+        for start in range(0, len(texts), CHUNK):
+            rows.append(self._signatures(self._counts(texts[start:start + CHUNK])))
+            if progress:
+                progress((len(texts) + min(start + CHUNK, len(texts))) // 2, len(texts))
         self.ids = ids
         self.main = (sparse.vstack(rows).tocsc() if rows else self.main)
         self.tail_ids, self.tail = [], []
