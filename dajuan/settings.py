@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "dajuan.rollups",
     "dajuan.dashboard",
     "dajuan.assessment",
+    "dajuan.routing",
     "dajuan.demo",
     "django_tasks",
     "django_tasks_db",
@@ -290,3 +291,10 @@ DAJUAN_NOTIFY_MAX_ATTEMPTS = envint("DAJUAN_NOTIFY_MAX_ATTEMPTS", 6)
 DAJUAN_SMS_BACKEND = os.environ.get("DAJUAN_SMS_BACKEND", "dajuan.notify.senders.LoggingSmsGateway")
 EMAIL_BACKEND = os.environ.get("DAJUAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DAJUAN_EMAIL_FROM", "dajuan@localhost")
+
+# Dispatch intelligence (routing). Auto-dispatch is off unless a confidence (0-1, e.g. 0.95) is set.
+DAJUAN_ROUTER_AUTO_DISPATCH = os.environ.get("DAJUAN_ROUTER_AUTO_DISPATCH", "")
+DAJUAN_DUPLICATE_WINDOW_DAYS = envint("DAJUAN_DUPLICATE_WINDOW_DAYS", 30)
+DAJUAN_HOTSPOT_WINDOW_DAYS = envint("DAJUAN_HOTSPOT_WINDOW_DAYS", 7)
+DAJUAN_HOTSPOT_BASELINE_WINDOWS = envint("DAJUAN_HOTSPOT_BASELINE_WINDOWS", 8)
+DAJUAN_HOTSPOT_MIN_CASES = envint("DAJUAN_HOTSPOT_MIN_CASES", 5)

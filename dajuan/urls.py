@@ -12,6 +12,7 @@ urlpatterns = [
     path("calendar/", include("dajuan.worktime.urls")),
     path("supervision/", include("dajuan.supervision.urls")),
     path("notifications/", include("dajuan.notify.urls")),
+    path("routing/", include("dajuan.routing.urls")),
     path("", include("dajuan.workbench.urls")),
     path("report/", include("dajuan.intake.urls")),
     path("api/", api_urls()),

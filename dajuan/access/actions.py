@@ -67,3 +67,12 @@ class Action(models.TextChoices):
     VIEW_DASHBOARD = "view_dashboard", _("View the figures of a unit")  # object: Unit
     VIEW_ASSESSMENT = "view_assessment", _("View assessment scores and rankings")
     MANAGE_ASSESSMENT = "manage_assessment", _("Define indicators, enter manual scores, publish and correct")
+    # Dispatch intelligence (routing).
+    VIEW_ROUTING = "view_routing", _("See the suggested category and unit for a case")
+    TRAIN_ROUTER = "train_router", _("Train the router or switch its version")  # object: None
+    VIEW_SIMILAR = "view_similar", _("See similar past cases and possible duplicates")
+    VIEW_ANSWERS = "view_answers", _("Read the standard answers")  # object: None
+    MANAGE_ANSWERS = "manage_answers", _("Create standard answers, from a case's reply or anew")  # object: Case or None
+    PUSH_ANSWER = "push_answer", _("Push a standard answer to enterprises")  # object: Answer or None
+    VIEW_HOTSPOT = "view_hotspot", _("See a hotspot warning and the cases behind it")  # object: Hotspot or None
+    ACKNOWLEDGE_HOTSPOT = "acknowledge_hotspot", _("Acknowledge a hotspot warning")  # object: Hotspot

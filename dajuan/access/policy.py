@@ -17,12 +17,14 @@ from dajuan.access import scope
 from dajuan.access.actions import Action
 from dajuan.access.case_rules import CASE_RULES, case_scope_q
 from dajuan.access.enterprise_rules import ENTERPRISE_RULES
+from dajuan.access.routing_rules import ROUTING_RULES, visible_hotspots
 from dajuan.access.supervision_rules import SUPERVISION_RULES, visible_inspections, visible_notices
 from dajuan.core.errors import NotPermitted
 from dajuan.org.choices import Role
 from dajuan.org.models import Unit
 
-__all__ = ["visible_inspections", "visible_notices"]  # scopes of supervision records, defined beside their rules
+# Scopes of supervision and routing records, defined beside their rules.
+__all__ = ["visible_hotspots", "visible_inspections", "visible_notices"]
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,7 @@ def _from_pair(rule: Callable[[Any, Any], tuple[bool, str]]) -> Callable[[Any, A
 RULES.update({action: _from_pair(rule) for action, rule in CASE_RULES.items()})
 RULES.update({action: _from_pair(rule) for action, rule in SUPERVISION_RULES.items()})
 RULES.update({action: _from_pair(rule) for action, rule in ENTERPRISE_RULES.items()})
+RULES.update({action: _from_pair(rule) for action, rule in ROUTING_RULES.items()})
 
 
 def decide(user, action: Action, obj: Any = None) -> Decision:

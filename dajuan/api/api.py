@@ -10,6 +10,7 @@ from dajuan.api.auth import TokenAuth
 from dajuan.api.cases import router as cases_router
 from dajuan.api.figures import router as figures_router
 from dajuan.api.transitions import router as transitions_router
+from dajuan.routing.api import router as routing_router
 
 api = NinjaAPI(
     title="dajuan API",
@@ -28,6 +29,7 @@ errors.install(api)
 api.add_router("", cases_router)
 api.add_router("", transitions_router)
 api.add_router("", figures_router)
+api.add_router("", routing_router)
 
 
 def _public(patterns):

@@ -79,6 +79,13 @@ def step_enterprise_service(ctx: ReplayContext) -> str:
     return ", ".join(f"{name} {n}" for name, n in sorted(tally.items()))
 
 
+def step_routing(ctx: ReplayContext) -> str:
+    from dajuan.demo.routing import build_routing
+
+    tally = build_routing()
+    return ", ".join(f"{name} {n}" for name, n in tally.items())
+
+
 STEPS: list[Step] = [
     Step("org", step_org),
     Step("cases", step_cases, atomic=False),
@@ -90,6 +97,8 @@ STEPS: list[Step] = [
     # After "intake": builds on its enterprises, their accounts and the 药企 group; before "assessment",
     # so the assessed quarter includes the enterprise-service cases.
     Step("enterprise_service", step_enterprise_service, atomic=False),
+    # After the replayed history and intake: learns from their confirmed dispatches and replies.
+    Step("routing", step_routing, atomic=False),
     Step("assessment", step_assessment),
 ]
 

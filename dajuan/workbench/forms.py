@@ -11,6 +11,7 @@ from dajuan.access.policy import visible_cases, visible_units
 from dajuan.cases.choices import AssignmentRole, Priority, ReopenCause, Satisfaction, SupervisionLevel
 from dajuan.cases.models import Category
 from dajuan.org.choices import Role
+from dajuan.routing.suggestions import initial_for
 
 SEPARATORS = re.compile(r"[\s,，、;；]+")
 
@@ -99,6 +100,8 @@ class DispatchForm(UnitFormMixin, ActionForm):
 
     def __init__(self, *args, user, case, **kwargs):
         kwargs.setdefault("initial", {})
+        for key, value in initial_for(user, case).items():  # the router's suggestion fills empty fields
+            kwargs["initial"].setdefault(key, value)
         category = case.category
         kwargs["initial"].setdefault("category", category.code if category else None)
         kwargs["initial"].setdefault("priority", case.priority)

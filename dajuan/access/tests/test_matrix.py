@@ -47,6 +47,10 @@ MATRIX: dict[Action, set[str]] = {
     Action.VIEW_DASHBOARD: JURISDICTION | {"handler", "unit_leader"},
     Action.VIEW_ASSESSMENT: JURISDICTION | {"unit_leader", "town_leader"},
     Action.MANAGE_ASSESSMENT: {"admin", "supervisor"},
+    # Dispatch intelligence (routing); the object here is the unit, which these rules do not look at.
+    Action.TRAIN_ROUTER: {"admin", "dispatcher"},
+    Action.VIEW_ANSWERS: ALL,
+    Action.PUSH_ANSWER: {"admin", "dispatcher"},
 }
 
 # Checked separately (their object is a person or a token): see ApiTokenRuleTests.
@@ -55,6 +59,8 @@ TOKEN_ACTIONS = {Action.CREATE_API_TOKEN, Action.REVOKE_API_TOKEN}
 PERSON_ACTIONS = {Action.SET_NOTIFICATION_PREFERENCE}
 # Checked in test_enterprise_matrix.py (the object is an enterprise in care, or a meeting).
 ENTERPRISE_OBJECT_ACTIONS = {Action.RECORD_VISIT, Action.HOST_MEETING}
+# Checked in routing/tests/test_access.py (the object is a hotspot warning).
+HOTSPOT_ACTIONS = {Action.VIEW_HOTSPOT, Action.ACKNOWLEDGE_HOTSPOT}
 
 DISPATCH = {"admin", "dispatcher"}
 LEAD_UNIT = {"handler", "unit_leader"}
@@ -85,6 +91,9 @@ CASE_MATRIX: dict[Action, set[str]] = {
     Action.VIEW_CASE_INTERNALS: JURISDICTION | LEAD_UNIT,
     Action.VIEW_REQUESTER_CONTACT: DISPATCH | {"supervisor", "requester"} | LEAD_UNIT,  # the requester: their own
     Action.SPOT_CHECK: {"supervisor"},  # the callback queue shows the full phone number to supervisors only
+    Action.VIEW_ROUTING: DISPATCH,
+    Action.VIEW_SIMILAR: JURISDICTION | LEAD_UNIT,
+    Action.MANAGE_ANSWERS: DISPATCH | {"supervisor"} | LEAD_UNIT,
 }
 ASSIGNMENT_ACTIONS = {Action.CLAIM_ASSIGNMENT, Action.RETURN_ASSIGNMENT, Action.REPORT_ASSIST}
 
@@ -92,8 +101,8 @@ ASSIGNMENT_ACTIONS = {Action.CLAIM_ASSIGNMENT, Action.RETURN_ASSIGNMENT, Action.
 class AccessMatrixTests(DistrictTestCase):
     def test_every_action_has_a_rule_and_a_matrix_row(self):
         self.assertEqual(set(RULES), set(Action))
-        self.assertEqual(set(MATRIX) | set(CASE_MATRIX) | TOKEN_ACTIONS | PERSON_ACTIONS | ENTERPRISE_OBJECT_ACTIONS,
-                         set(Action))
+        self.assertEqual(set(MATRIX) | set(CASE_MATRIX) | TOKEN_ACTIONS | PERSON_ACTIONS | ENTERPRISE_OBJECT_ACTIONS
+                         | HOTSPOT_ACTIONS, set(Action))
         self.assertFalse(set(MATRIX) & set(CASE_MATRIX))
 
     def test_matrix(self):

@@ -36,8 +36,9 @@ from dajuan.worktime.calendar import WorkCalendar
 
 @transaction.atomic(durable=True)
 def dispatch(case: Case, *, lead_unit: Unit, assist_units: Iterable[Unit] = (), category=None,
-             priority: str | None = None, by, at: datetime | None = None) -> Case:
-    """派发: hand the case to a lead unit (and assisting units) with deadlines from the category's policy."""
+             priority: str | None = None, by, at: datetime | None = None, auto: dict | None = None) -> Case:
+    """派发: hand the case to a lead unit (and assisting units) with deadlines from the category's policy.
+    `auto` marks a dispatch made by the router on its own (model version, confidences) in the payload."""
     require(by, Action.DISPATCH_CASE, case)
     start(case, Verb.DISPATCHED)
     category = category or case.category
@@ -57,7 +58,7 @@ def dispatch(case: Case, *, lead_unit: Unit, assist_units: Iterable[Unit] = (), 
     helpers = [new_assignment(case, unit, AssignmentRole.ASSIST, at=at, calendar=calendar) for unit in assists]
     ledger.record(case, Verb.DISPATCHED, by=by, at=at, payload={
         "lead": deadline_payload(lead), "assist": [deadline_payload(a) for a in helpers],
-        "category": category.code, "priority": case.priority,
+        "category": category.code, "priority": case.priority, **({"auto": auto} if auto else {}),
     }, changes={"status": CaseStatus.DISPATCHED, "lead_unit": lead_unit, "category": category,
                 "priority": case.priority, "claim_due": lead.claim_due, "reply_due": lead.reply_due,
                 "dispatched_at": case.dispatched_at or at})

@@ -52,3 +52,9 @@ class DemoReplayTests(TransactionTestCase):
         self.assertEqual(figures["groups"]["problems"].problems, scaled["group_problems"])
         self.assertEqual((figures["care"]["objects"], figures["policies"]["policies"]),
                          (scaled["care_objects"], scaled["policies"]))
+        # The routing step: a trained router, a hotspot warning on the planted burst, standard answers.
+        from dajuan.routing.models import Answer, Hotspot, RouterModel
+
+        self.assertTrue(RouterModel.objects.filter(is_active=True).exists())
+        self.assertTrue(Hotspot.objects.filter(dimension="grid").exists())
+        self.assertTrue(Answer.objects.exists())

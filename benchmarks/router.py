@@ -1,0 +1,236 @@
+"""Benchmark of dispatch intelligence (issue 9) on real data. Prints figures; asserts nothing.
+
+    .venv/bin/python benchmarks/router.py                        # both files, then 1,000,000 similar-case docs
+    .venv/bin/python benchmarks/router.py --files raw --similar-size 0
+    DAJUAN_DATABASE_URL=postgres://postgres@127.0.0.1:5432/dajuan_bench .venv/bin/python benchmarks/router.py
+
+Router: for each 泰迪杯 2020 C file (read from ../shared/data/tipdm2020c/ at run time, never copied), the
+labelled messages are loaded as historical cases through the intake's spreadsheet import (registered,
+dispatched to the unit of their label, claimed and replied there, in file order), `train_router`
+trains from the database, and its stored evaluation on the fixed stratified 20% held-out split
+(random_state=0) is printed: accuracy, macro-F1 and per-class F1, training time, then suggestion
+latency (p50/p95 of `suggest_text` over the messages, including the active-version check and the row
+look-ups). --direct trains the same model on the same texts in memory, without the database.
+
+Similar cases: an index of N synthetic messages (sentences of the real messages recombined, seed 0) is
+built, then p50/p95 of a top-10 lookup are measured for real messages.
+The target database is emptied first (it must be a scratch database).
+"""
+
+import argparse
+import csv
+import io
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dajuan.settings")
+os.environ.setdefault("DAJUAN_SECRET_KEY", "benchmark-only-" + "x" * 40)
+if "DAJUAN_DATABASE_URL" not in os.environ:
+    os.environ["DAJUAN_DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='dajuan-bench-')}/bench.sqlite3"
+
+DATA = Path(os.environ.get("DAJUAN_TIPDM_DIR", Path(__file__).resolve().parents[2] / "shared/data/tipdm2020c"))
+FILES = {"raw": "tipdm2020c_raw_labeled.csv", "full": "tipdm2020c_segmented_full_labeled.csv"}
+BATCH = 500
+HEADERS = ["工单编号", "登记时间", "标题", "诉求内容", "来源", "分类", "承办单位", "答复内容", "答复时间"]
+UNLABELLED = ["tipdm2020c_attachment3_likes_unlabeled.csv", "tipdm2020c_attachment4_replies_unlabeled.csv"]
+
+
+def read(name: str) -> list[dict]:
+    path = DATA / name
+    if not path.exists():
+        sys.exit(f"{path} not found: set DAJUAN_TIPDM_DIR to the folder holding the 泰迪杯 2020 C files.")
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", nargs="*", default=list(FILES), choices=list(FILES))
+    parser.add_argument("--similar-size", type=int, default=1_000_000, help="documents in the similar-case index")
+    parser.add_argument("--queries", type=int, default=300, help="timed suggestions / lookups")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N rows of each file (0: all)")
+    parser.add_argument("--direct", action="store_true",
+                        help="skip the database: train the same model on the same texts and split in memory "
+                             "(classifier.train_and_evaluate, as train_router does), for a quick figure")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    print(f"database: {connection.vendor}  data: {DATA}")
+    for key in args.files:
+        (direct_run if args.direct else router_run)(key, args.queries, args.limit)
+    if args.similar_size:
+        similar_run(args.similar_size, args.queries)
+
+
+def fresh_database():
+    from django.core.management import call_command
+    from django.db import connection
+
+    if "cases_case" in connection.introspection.table_names():
+        call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+
+
+def load_labelled(rows: list[dict], progress):
+    """The cast, one category and one handling bureau per label, then every row imported through the
+    intake's spreadsheet import (a CSV built in memory: work-order number, time, title, content,
+    category, lead unit, and the bureau's reply, so each case is registered, dispatched, claimed and
+    replied by its label's bureau — a confirmed dispatch), in file order."""
+    from dajuan.cases.catalog import category_add, deadline_policy_set
+    from dajuan.cases.choices import LimitUnit, Priority
+    from dajuan.intake.importing import case_import_commit
+    from dajuan.org.choices import Role, UnitKind
+    from dajuan.org.services import membership_add, unit_add
+    from dajuan.testing import build_cast
+
+    class Cast:
+        pass
+
+    build_cast(Cast)
+    deadline_policy_set(category=None, priority=Priority.NORMAL, reply_limit=5, limit_unit=LimitUnit.WORKING_DAYS)
+    routes = {}
+    for i, label in enumerate(sorted({r["label"] for r in rows}), start=1):
+        unit = unit_add(code=f"QC-B{i:02d}", name=f"{label}局", kind=UnitKind.DEPARTMENT, parent=Cast.district)
+        membership_add(user=Cast.handler, unit=unit, role=Role.HANDLER, title="科员")
+        category_add(code=f"T{i:02d}", name=label, default_lead_unit=unit)
+        routes[label] = (f"T{i:02d}", unit.code)
+    start = datetime(2025, 1, 2, 9, 0)
+    # Files of BATCH rows: the import's duplicate check builds one SQL expression per row, and SQLite
+    # refuses expressions deeper than 1000 (reported to intake).
+    for first in range(0, len(rows), BATCH):
+        sheet = io.StringIO()
+        writer = csv.writer(sheet)
+        writer.writerow(HEADERS)
+        for n, row in enumerate(rows[first:first + BATCH], start=first + 1):
+            text = row["text"].strip()
+            at = start + timedelta(minutes=20 * n)
+            category, unit = routes[row["label"]]
+            writer.writerow([f"TIPDM-{n:05d}", f"{at:%Y-%m-%d %H:%M}", (row.get("title") or "").strip()[:200],
+                             (row.get("body") or "").strip() or text, "网站", category, unit,
+                             "已收悉，已转交承办科室办理。", f"{at + timedelta(hours=2):%Y-%m-%d %H:%M}"])
+        report = case_import_commit(f"tipdm2020c-{first // BATCH + 1}.csv", sheet.getvalue().encode("utf-8"),
+                                    by=Cast.dispatcher,
+                                    progress=lambda done, total, first=first: progress(first + done, len(rows)))
+        if not report.committed:
+            sys.exit(f"import refused: {[(p.row, p.field, p.message) for p in report.problems[:3]]}")
+    return Cast
+
+
+def router_run(key: str, queries: int, limit: int = 0) -> None:
+    from dajuan.routing.suggestions import suggest_text
+    from dajuan.routing.training import confirmed_dispatches, router_train
+
+    rows = read(FILES[key])[:limit or None]
+    fresh_database()
+    started = time.perf_counter()
+    cast = load_labelled(rows, progress=lambda done, total: print(f"\r  loading {done}/{total}", end="", flush=True))
+    print(f"\n{FILES[key]}: {len(rows)} messages loaded as cases in {time.perf_counter() - started:.0f} s")
+    model = router_train(by=cast.dispatcher)
+    ev = model.evaluation
+    cat = ev["category"]
+    print(f"  router v{model.version}: {model.examples} confirmed dispatches, {ev['features']} features")
+    print(f"  held-out {cat['held_out']} (stratified 20%, random_state=0): accuracy {cat['accuracy']:.4f}  "
+          f"macro-F1 {cat['macro_f1']:.4f}   (unit head: macro-F1 {ev['unit']['macro_f1']:.4f})")
+    from dajuan.cases.models import Category
+
+    names = dict(Category.objects.values_list("code", "name"))
+    for label, f1 in sorted(cat["per_class_f1"].items(), key=lambda kv: -kv[1]):
+        print(f"    {names.get(label, label):<10} F1 {f1:.4f}")
+    print(f"  training: {ev['train_seconds']} s in all = evaluation fit {ev.get('evaluate_seconds')} s "
+          f"+ final fit on every example {ev.get('fit_seconds')} s")
+    texts = [e.text for e in confirmed_dispatches()][:queries]
+    suggest_text(texts[0])  # first call loads the model into this process
+    times = []
+    for text in texts:
+        t = time.perf_counter()
+        suggest_text(text)
+        times.append((time.perf_counter() - t) * 1000)
+    print(f"  suggestion latency over {len(times)} messages: p50 {pct(times, 50):.1f} ms  p95 {pct(times, 95):.1f} ms")
+
+
+def import_texts(rows: list[dict]) -> list[str]:
+    """The texts train_router reads for these rows after the import: title (or the content's first 40
+    characters, as the import derives it) and content, through the same case_text."""
+    from dajuan.routing.text import case_text
+
+    texts = []
+    for row in rows:
+        text = row["text"].strip()
+        content = (row.get("body") or "").strip() or text
+        texts.append(case_text((row.get("title") or "").strip()[:200] or content[:40], content))
+    return texts
+
+
+def direct_run(key: str, queries: int, limit: int = 0) -> None:
+    from dajuan.routing import classifier
+
+    rows = read(FILES[key])[:limit or None]
+    texts, labels = import_texts(rows), [r["label"] for r in rows]
+    started = time.perf_counter()
+    router = classifier.train_and_evaluate(texts, labels, labels)
+    total = time.perf_counter() - started
+    ev = router.evaluation
+    cat = ev["category"]
+    print(f"\n{FILES[key]} (direct, no database): {len(rows)} messages, {ev['features']} features")
+    print(f"  held-out {cat['held_out']} (stratified 20%, random_state=0): accuracy {cat['accuracy']:.4f}  "
+          f"macro-F1 {cat['macro_f1']:.4f}")
+    for label, f1 in sorted(cat["per_class_f1"].items(), key=lambda kv: -kv[1]):
+        print(f"    {label:<10} F1 {f1:.4f}")
+    print(f"  training: {total:.1f} s in all = evaluation fit {ev.get('evaluate_seconds')} s "
+          f"+ final fit on every example {ev.get('fit_seconds')} s")
+    times = []
+    for text in texts[:queries]:
+        t = time.perf_counter()
+        router.suggest(text)
+        times.append((time.perf_counter() - t) * 1000)
+    print(f"  suggestion latency (model only) over {len(times)} messages: p50 {pct(times, 50):.1f} ms  "
+          f"p95 {pct(times, 95):.1f} ms")
+
+
+def similar_run(size: int, queries: int) -> None:
+    import numpy as np
+
+    from dajuan.routing.similarity import SimilarityIndex
+
+    messages = [r["text"] for name in [FILES["raw"], *UNLABELLED] for r in read(name)]
+    sentences = [s for m in messages for s in re.split(r"(?<=[。！？!?\n])", m) if len(s.strip()) > 4]
+    rng = random.Random(0)
+    print(f"\nsimilar cases: {size:,} synthetic messages from {len(sentences):,} real sentences")
+    started = time.perf_counter()
+    index = SimilarityIndex()
+    texts = ["".join(rng.choices(sentences, k=rng.randint(3, 6))) for _ in range(size)]
+    index.build(np.arange(size), texts,
+                progress=lambda done, total: print(f"\r  indexing {done:,}/{total:,}", end="", flush=True))
+    del texts
+    print(f"\n  built in {time.perf_counter() - started:.0f} s: {index.main.nnz:,} postings "
+          f"({index.main.data.nbytes + index.main.indices.nbytes >> 20} MB)")
+    probes = rng.sample(messages, min(queries, len(messages)))
+    index.query(probes[0])
+    times = []
+    for text in probes:
+        t = time.perf_counter()
+        index.query(text, k=10)
+        times.append((time.perf_counter() - t) * 1000)
+    print(f"  top-10 lookup over {len(times)} real messages: p50 {pct(times, 50):.1f} ms  "
+          f"p95 {pct(times, 95):.1f} ms  (mean {statistics.mean(times):.1f} ms)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+"""The router: training from confirmed dispatches, suggestions, versions, confidentiality, auto-dispatch."""
+
+from django.core.management import call_command
+from django.test import override_settings
+
+from dajuan.cases import transitions
+from dajuan.cases.choices import RequesterKind, Source, Verb
+from dajuan.core.errors import Conflict, NotPermitted
+from dajuan.routing import suggestions
+from dajuan.routing.autodispatch import auto_dispatch
+from dajuan.routing.models import RouterModel
+from dajuan.routing.tests.history import build_confidential_history, build_history
+from dajuan.routing.training import confirmed_dispatches, router_activate, router_train
+from dajuan.testing import LoopTestCase
+
+
+class RouterTests(LoopTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.history = build_history(cls)
+
+    def new_case(self, title, content, **extra):
+        return transitions.register(title=title, content=content, source=Source.HOTLINE,
+                                    requester_kind=RequesterKind.CITIZEN, requester_name="市民",
+                                    by=self.dispatcher, **extra)
+
+    def test_train_and_suggest_round_trip(self):
+        """A trained, active model suggests the category and unit its history taught it, with confidence."""
+        model = router_train(by=self.dispatcher)
+        self.assertTrue(model.is_active)
+        self.assertEqual(model.version, 1)
+        self.assertEqual(model.examples, 30)
+        self.assertEqual(model.evaluation["category"]["held_out"], 6)
+        self.assertGreaterEqual(model.evaluation["category"]["macro_f1"], 0.8)
+        case = self.new_case("东关小区物业不作为", "小区电梯停运一个月，物业费照收，楼道堆放杂物。")
+        suggestion = suggestions.suggestion_for(self.dispatcher, case)
+        self.assertEqual(suggestion.version, 1)
+        self.assertEqual(suggestion.category[0], self.property_mgmt)
+        self.assertEqual(suggestion.unit[0], self.housing)
+        self.assertGreater(suggestion.unit[1], 0.5)
+        other = suggestions.suggest_text("公司拖欠工资三个月，社保也断缴了，劳动合同纠纷")
+        self.assertEqual(other.category[0], self.jobs)
+        self.assertEqual(other.unit[0], self.labour)
+
+    def test_only_claimed_dispatches_teach(self):
+        """A returned dispatch is not a confirmed one: its unit is not learnt for that case."""
+        case = self.history[0]
+        examples = {e.case_id: e for e in confirmed_dispatches()}
+        self.assertEqual(examples[case.pk].unit, "QC-ZJJ")
+        unclaimed = self.new_case("物业问题", "小区物业乱收费")
+        transitions.dispatch(unclaimed, lead_unit=self.labour, category=self.jobs, by=self.dispatcher)
+        transitions.return_to_dispatcher(unclaimed.assignments.get(), reason="不属于本单位", by=self.other_handler)
+        self.assertNotIn(unclaimed.pk, {e.case_id for e in confirmed_dispatches()})
+
+    def test_new_version_is_picked_up_without_restart(self):
+        """Training again (or rolling back) changes what the same process answers with."""
+        first = router_train(by=self.dispatcher)
+        self.assertEqual(suggestions.suggest_text("小区电梯停运").version, first.version)
+        second = router_train(by=self.dispatcher)
+        self.assertEqual(suggestions.suggest_text("小区电梯停运").version, second.version)
+        self.assertEqual(RouterModel.objects.filter(is_active=True).count(), 1)
+        router_activate(first, by=self.admin)
+        self.assertEqual(suggestions.suggest_text("小区电梯停运").version, first.version)
+
+    def test_no_model_no_suggestion(self):
+        suggestion = suggestions.suggest_text("小区电梯停运")
+        self.assertIsNone(suggestion.version)
+        self.assertIsNone(suggestion.category)
+
+    def test_only_dispatchers_train_and_see_suggestions(self):
+        with self.assertRaises(NotPermitted):
+            router_train(by=self.handler)
+        self.assertFalse(RouterModel.objects.exists())
+        with self.assertRaises(NotPermitted):
+            suggestions.suggestion_for(self.handler, self.case)
+
+    def test_command_trains_and_reports(self):
+        from io import StringIO
+
+        out = StringIO()
+        call_command("train_router", stdout=out)
+        self.assertIn("v1", out.getvalue())
+        self.assertIn("macro-F1", out.getvalue())
+        self.assertTrue(RouterModel.objects.get(version=1).is_active)
+
+
+class EmptyHistoryTests(LoopTestCase):
+    def test_too_little_history_is_a_clear_error(self):
+        """No confirmed dispatch yet (the fixture case was never claimed): a Conflict naming the minimum."""
+        with self.assertRaises(Conflict) as raised:
+            router_train(by=self.dispatcher)
+        self.assertIn("10", str(raised.exception))
+        self.assertFalse(RouterModel.objects.exists())
+
+
+class ConfidentialityTests(LoopTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.history = build_history(cls, per_class=8)
+        cls.secret_cases, cls.secret_category, cls.secret_unit = build_confidential_history(cls)
+
+    def test_confidential_cases_never_train_the_model(self):
+        """The discipline cases were confirmed dispatches, yet neither their category nor their unit can
+        ever be suggested: the model never saw them, so nothing about them leaks through suggestions."""
+        examples = list(confirmed_dispatches())
+        self.assertFalse({c.pk for c in self.secret_cases} & {e.case_id for e in examples})
+        router_train(by=self.dispatcher)
+        _version, router = suggestions.active_router()
+        self.assertNotIn("JJ", router.category.classes_)
+        self.assertNotIn(self.secret_unit.code, router.unit.classes_)
+        self.assertNotIn("吃拿卡要", router.features.words.vocabulary_)
+        probe = suggestions.suggest_text("举报干部吃拿卡要，企业反映办理许可时某科长索要好处费。", k=10)
+        self.assertNotIn(self.secret_category, [c for c, _ in probe.categories])
+        self.assertNotIn(self.secret_unit, [u for u, _ in probe.units])
+
+
+class AutoDispatchTests(LoopTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        build_history(cls)
+
+    def register(self, **extra):
+        return transitions.register(title="小区电梯停运物业不作为",
+                                    content="东关小区电梯停运，物业费乱收，楼道堆放杂物。", source=Source.HOTLINE,
+                                    requester_kind=RequesterKind.CITIZEN,
+                                    requester_name="市民", by=self.dispatcher, **extra)
+
+    def test_off_by_default(self):
+        router_train(by=self.dispatcher)
+        case = self.register()
+        self.assertIsNone(auto_dispatch(case.pk))
+        self.assertEqual(self.verbs(case), [Verb.REGISTERED])
+
+    @override_settings(DAJUAN_ROUTER_AUTO_DISPATCH="0.5")
+    def test_confident_suggestion_dispatches_and_is_marked_in_the_ledger(self):
+        model = router_train(by=self.dispatcher)
+        with self.captureOnCommitCallbacks(execute=True):
+            case = self.register()
+        case = self.reload(case)
+        self.assertEqual(self.verbs(case), [Verb.REGISTERED, Verb.DISPATCHED])
+        self.assertEqual(case.lead_unit, self.housing)
+        event = case.events.get(verb=Verb.DISPATCHED)
+        self.assertEqual(event.payload["auto"]["model"], model.version)
+        self.assertGreaterEqual(event.payload["auto"]["unit_confidence"], 0.5)
+        self.assertEqual(event.actor.username, "system-router")
+
+    @override_settings(DAJUAN_ROUTER_AUTO_DISPATCH="0.999999")
+    def test_unsure_suggestion_waits_for_a_dispatcher(self):
+        router_train(by=self.dispatcher)
+        with self.captureOnCommitCallbacks(execute=True):
+            case = self.register()
+        self.assertEqual(self.verbs(case), [Verb.REGISTERED])
+
+    @override_settings(DAJUAN_ROUTER_AUTO_DISPATCH="0.5")
+    def test_confidential_cases_are_never_auto_dispatched(self):
+        router_train(by=self.dispatcher)
+        with self.captureOnCommitCallbacks(execute=True):
+            case = transitions.register(title="小区电梯停运", content="物业不作为", source=Source.DISCIPLINE,
+                                        requester_kind=RequesterKind.CITIZEN, requester_name="匿名",
+                                        confidential=True, by=self.inspector)
+        self.assertEqual(self.verbs(case), [Verb.REGISTERED])
+
+
+class OneTextPathTests(LoopTestCase):
+    def test_one_text_scores_as_the_batch_does(self):
+        """The suggestion path (Features.one) gives the margins the batch path (transform) gives."""
+        import numpy as np
+
+        from dajuan.routing import classifier
+        from dajuan.routing.tests.history import JOBS, PROPERTY
+
+        texts = [f"{a}{b}，请尽快处理。" for a in PROPERTY for b in PROPERTY if a != b][:20]
+        texts += [f"{a}{b}，多次反映无果。" for a in JOBS for b in JOBS if a != b][:20]
+        labels = ["p"] * 20 + ["j"] * 20
+        router = classifier.fit(texts, labels, labels)
+        probe = ["小区电梯停运，物业不作为", "拖欠工资三个月", "完全无关的话"]
+        batch = router.category.margins(router.features.transform(probe))
+        one = np.vstack([router.category.margins(router.features.one(t)) for t in probe])
+        np.testing.assert_allclose(batch, one, atol=1e-4)
+        self.assertEqual(router.suggest("拖欠工资三个月")["category"][0].label, "j")
