@@ -5,7 +5,6 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -154,7 +153,7 @@ def case_import_check(name: str, data: bytes, mapping: dict[str, str] | None = N
             for n, rec in enumerate(records, start=2)]
     seen: dict[str, int] = {}
     keys = [(_source(r), r.get("external_id")) for r in rows]
-    known = set(Intake.objects.filter(_pairs_q(keys)).values_list("channel", "external_id")) if keys else set()
+    known = _known_pairs(keys)
     for row in rows:
         plan = _check_row(row, seen, categories, units, repliers)
         if plan is None:
@@ -166,12 +165,20 @@ def case_import_check(name: str, data: bytes, mapping: dict[str, str] | None = N
     return report
 
 
-def _pairs_q(keys) -> Q:
-    q = Q(pk__in=[])
+def _known_pairs(keys, *, chunk: int = 500) -> set[tuple[str, str]]:
+    """The (channel, external id) pairs already imported: one IN per channel and chunk, because SQLite
+    refuses an expression of thousands of ORed pairs ("Expression tree is too large")."""
+    by_channel: dict[str, set[str]] = {}
     for channel, external_id in keys:
         if external_id:
-            q |= Q(channel=channel, external_id=external_id)
-    return q
+            by_channel.setdefault(channel, set()).add(external_id)
+    known: set[tuple[str, str]] = set()
+    for channel, ids in by_channel.items():
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), chunk):
+            known.update(Intake.objects.filter(channel=channel, external_id__in=ordered[start:start + chunk])
+                         .values_list("channel", "external_id"))
+    return known
 
 
 def _source(row: _Row) -> str:

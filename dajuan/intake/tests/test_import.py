@@ -40,6 +40,10 @@ def xlsx(rows, headers=HEADERS) -> bytes:
     return out.getvalue()
 
 
+def _csv(rows, headers=HEADERS) -> bytes:
+    return "\n".join(",".join(row) for row in [headers, *rows]).encode("utf-8")
+
+
 def local(text: str) -> datetime:
     return timezone.make_aware(datetime.strptime(text, "%Y-%m-%d %H:%M"))
 
@@ -52,6 +56,12 @@ class ImportCheckTests(IntakeTestCase):
         self.assertEqual(len(report.plans), 3)
         self.assertEqual(report.mapping["external_id"], "工单编号")
         self.assertEqual(Case.objects.count(), before)
+
+    def test_a_file_of_thousands_of_rows_is_checked(self):
+        rows = [[f"GD-2025-{n:05d}", "2025-03-18 09:30", "12345", "小区门口积水", "JS-WY", "张三", "13800000001",
+                 "", "", ""] for n in range(2500)]
+        report = case_import_check("big.csv", _csv(rows), by=self.dispatcher)
+        self.assertEqual((report.problems, len(report.plans)), ([], 2500))
 
     def test_every_problem_is_located_with_its_value_and_fix(self):
         bad = [
