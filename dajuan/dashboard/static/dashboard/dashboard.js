@@ -16,7 +16,8 @@
       var item = items && items[params.dataIndex];
       if (item && item.url) window.location.href = item.url;
     });
-    window.addEventListener("resize", function () { c.resize(); });
+    // The printable view is laid out once for paper: ECharts' SVG renderer throws when resized there.
+    if (!printing) window.addEventListener("resize", function () { c.resize(); });
     return c;
   }
   function bars(id, items, horizontal) {
