@@ -7,7 +7,7 @@ staff/superuser flags move together, so the admin site and the access module agr
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from dajuan.access import scope
@@ -156,3 +156,31 @@ def membership_revoke(membership: Membership, *, by) -> None:
 def _require_grantable(by, role: str) -> None:
     if not is_admin(by) and role not in {Role.HANDLER, Role.GRID_WORKER}:
         raise NotPermitted(_("A unit leader may grant only the handler and grid-worker roles."))
+
+
+def system_account(*, username: str, full_name: str, role: str, title: str, purpose: str):
+    """The account a job acts as (STYLE: jobs pass a system user, never None): no usable password, created
+    on first use with `role` in the first unit where that role sits (else the district). Safe when
+    several workers create it at once."""
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        try:
+            with transaction.atomic():
+                user = User(username=username, full_name=full_name)
+                user.set_unusable_password()
+                user.save()
+        except IntegrityError:  # another worker created it first
+            user = User.objects.get(username=username)
+    if not Membership.objects.filter(user=user, role=role).exists():
+        holders = Membership.objects.filter(role=role, unit__is_active=True).select_related("unit").order_by("pk")
+        unit = next((m.unit for m in holders[:1]), None)
+        unit = unit or Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("pk").first()
+        if unit is None:
+            raise Conflict(f"Create the district unit before {purpose}.")
+        try:
+            with transaction.atomic():
+                membership_add(user=user, unit=unit, role=role, title=title)
+        except (Conflict, IntegrityError):
+            pass
+    return User.objects.get(pk=user.pk)

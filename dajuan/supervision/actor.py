@@ -1,38 +1,11 @@
-"""The account the sweep acts as (STYLE: jobs pass a system user, never None): a supervisor without a
-password, created on first use in the unit where supervisors sit (else the district)."""
+"""The account the sweep acts as: a supervisor without a password (org.services.system_account)."""
 
-from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
-
-from dajuan.core.errors import Conflict
-from dajuan.org.choices import Role, UnitKind
-from dajuan.org.models import Membership, Unit
-from dajuan.org.services import membership_add
+from dajuan.org.choices import Role
+from dajuan.org.services import system_account
 
 SYSTEM_USERNAME = "system-supervision"
-SYSTEM_NAME = "督查系统（自动）"
 
 
 def system_actor():
-    User = get_user_model()
-    user = User.objects.filter(username=SYSTEM_USERNAME).first()
-    if user is None:
-        try:
-            with transaction.atomic():
-                user = User(username=SYSTEM_USERNAME, full_name=SYSTEM_NAME)
-                user.set_unusable_password()
-                user.save()
-        except IntegrityError:  # another worker created it first
-            user = User.objects.get(username=SYSTEM_USERNAME)
-    if not Membership.objects.filter(user=user, role=Role.SUPERVISOR).exists():
-        supervisors = Membership.objects.filter(role=Role.SUPERVISOR, unit__is_active=True).select_related("unit")
-        unit = next((m.unit for m in supervisors.order_by("pk")[:1]), None)
-        unit = unit or Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("pk").first()
-        if unit is None:
-            raise Conflict("Create the district unit before running the supervision sweep.")
-        try:
-            with transaction.atomic():
-                membership_add(user=user, unit=unit, role=Role.SUPERVISOR, title="自动督查")
-        except (Conflict, IntegrityError):
-            pass
-    return User.objects.get(pk=user.pk)
+    return system_account(username=SYSTEM_USERNAME, full_name="督查系统（自动）", role=Role.SUPERVISOR,
+                          title="自动督查", purpose="running the supervision sweep")
