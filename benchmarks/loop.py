@@ -12,16 +12,9 @@ The target database is emptied first (it must be a scratch database).
 
 import argparse
 import os
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dajuan.settings")
-os.environ.setdefault("DAJUAN_SECRET_KEY", "benchmark-only-" + "x" * 40)
-if "DAJUAN_DATABASE_URL" not in os.environ:
-    os.environ["DAJUAN_DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='dajuan-bench-')}/bench.sqlite3"
+import scratch
 
 
 def main() -> None:
@@ -31,25 +24,12 @@ def main() -> None:
     parser.add_argument("--bulk-events", type=int, default=0, help="bulk-load this many extra ledger events first")
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    if _has_tables(connection):
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
+    connection = scratch.fresh_database()
     from dajuan.cases import ledger, transitions
     from dajuan.cases.choices import RequesterKind, Satisfaction, Source
-    from dajuan.cases.models import Category
-    from dajuan.testing import build_cast
 
-    class Cast:
-        pass
-
-    build_cast(Cast)
-    category = Category.objects.create(code="JS", name="城乡建设", default_lead_unit=Cast.housing)
+    Cast = scratch.cast()
+    category = Cast.category
     engine = connection.vendor
     print(f"database: {engine}  ({os.environ['DAJUAN_DATABASE_URL'].split('@')[-1]})")
 
@@ -97,10 +77,6 @@ class Timer:
     def rates(self, n: int, what: str) -> str:
         return (f"{self.wall:.2f} s wall = {n / self.wall:,.0f} {what}/s; "
                 f"{self.cpu:.2f} s CPU = {n / self.cpu:,.0f} {what} per CPU-second")
-
-
-def _has_tables(connection) -> bool:
-    return "cases_case" in connection.introspection.table_names()
 
 
 def _bulk_load(count: int, actor) -> None:

@@ -12,16 +12,9 @@ are rebuilt from the ledger and checked against a recount. The target database i
 
 import argparse
 import os
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dajuan.settings")
-os.environ.setdefault("DAJUAN_SECRET_KEY", "benchmark-only-" + "x" * 40)
-if "DAJUAN_DATABASE_URL" not in os.environ:
-    os.environ["DAJUAN_DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='dajuan-bench-')}/bench.sqlite3"
+import scratch
 
 
 def main() -> None:
@@ -30,27 +23,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=6, help="alternating rounds the lifecycles are split into")
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    if "cases_case" in connection.introspection.table_names():
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
+    connection = scratch.fresh_database()
     from dajuan.cases import transitions
     from dajuan.cases.choices import RequesterKind, Satisfaction, Source
-    from dajuan.cases.models import Category
     from dajuan.cases.signals import event_recorded
     from dajuan.rollups.services import on_event_recorded, recount_differences, rollups_rebuild
-    from dajuan.testing import build_cast
 
-    class Cast:
-        pass
-
-    build_cast(Cast)
-    category = Category.objects.create(code="JS", name="城乡建设", default_lead_unit=Cast.housing)
+    Cast = scratch.cast()
+    category = Cast.category
     print(f"database: {connection.vendor}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
     def lifecycles(n: int) -> float:

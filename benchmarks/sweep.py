@@ -15,16 +15,9 @@ The target database is emptied first (it must be a scratch database).
 
 import argparse
 import os
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dajuan.settings")
-os.environ.setdefault("DAJUAN_SECRET_KEY", "benchmark-only-" + "x" * 40)
-if "DAJUAN_DATABASE_URL" not in os.environ:
-    os.environ["DAJUAN_DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='dajuan-bench-')}/bench.sqlite3"
+import scratch
 
 
 def main() -> None:
@@ -34,26 +27,13 @@ def main() -> None:
     parser.add_argument("--near", type=int, default=1000, help="of which due within the reminder window")
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    if "cases_case" in connection.introspection.table_names():
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
+    connection = scratch.fresh_database()
     from django.utils import timezone
 
-    from dajuan.cases.models import Category
     from dajuan.supervision.sweep import sweep
-    from dajuan.testing import build_cast
 
-    class Cast:
-        pass
-
-    build_cast(Cast)
-    category = Category.objects.create(code="JS", name="城乡建设", default_lead_unit=Cast.housing)
+    Cast = scratch.cast()
+    category = Cast.category
     print(f"database: {connection.vendor}  ({os.environ['DAJUAN_DATABASE_URL'].split('@')[-1]})")
     now = timezone.now()
     _bulk_load(args, Cast, category, now)
@@ -112,8 +92,12 @@ def _bulk_load(args, cast, category, now) -> None:
         events = []
         for case, due in zip(cases, dues, strict=True):
             prev = GENESIS_HASH
-            payloads = [{"source": "hotline"}, {"lead": {"unit": "QC-ZJJ", "reply_due": due.isoformat()}},
-                        {"unit": "QC-ZJJ", "on_time": True}]
+            # As transitions.dispatch and claim write them (the rollups' ledger walk reads these keys).
+            lead = {"unit": "QC-ZJJ", "role": "lead", "claim_due": (registered + timedelta(hours=6)).isoformat(),
+                    "reply_due": due.isoformat()}
+            payloads = [{"source": "hotline"},
+                        {"lead": lead, "assist": [], "category": "JS", "priority": "normal"},
+                        {"unit": "QC-ZJJ", "role": "lead", "on_time": True}]
             for seq, (verb, payload) in enumerate(zip(["registered", "dispatched", "claimed"], payloads,
                                                       strict=True), start=1):
                 event = Event(case=case, seq=seq, verb=verb, actor=actor, actor_name=str(actor),
