@@ -82,6 +82,25 @@ def _start_server(port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
+def _server_cpu(master: int) -> float:
+    """CPU seconds used so far by gunicorn's master and workers (from /proc): the figure the machine's
+    other load does not change, unlike wall-clock throughput."""
+    pids = [master]
+    try:
+        pids += [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    except OSError:
+        return float("nan")
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
 def _body(i: int) -> bytes:
     return json.dumps({"title": f"小区路灯损坏 {i}", "content": "东关小区3号楼前路灯损坏多日，夜间出行不便。",
                        "category": "JS-WY", "requester_name": "王先生", "requester_phone": f"139{i % 100000000:08d}",
@@ -90,9 +109,10 @@ def _body(i: int) -> bytes:
 
 
 def _run(port: int, token: str, keys: list[str], concurrency: int) -> tuple[list[float], list[str], dict]:
+    """POST one case per key; a key's body is made from its own number, so a re-sent key repeats its request."""
     latencies, errors, numbers = [], [], {}
     lock = threading.Lock()
-    queue = list(enumerate(keys))
+    queue = [(int(key.rsplit("-", 1)[1]), key) for key in keys]
 
     def worker():
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -144,9 +164,10 @@ def main() -> None:
     try:
         _run(port, token, [f"warm-{i:06d}" for i in range(50)], args.concurrency)
         keys = [f"bench-{i:08d}" for i in range(args.requests)]
-        started = time.perf_counter()
+        started, cpu_before, load = time.perf_counter(), _server_cpu(server.pid), os.getloadavg()[0]
         latencies, errors, numbers = _run(port, token, keys, args.concurrency)
         wall = time.perf_counter() - started
+        server_cpu = _server_cpu(server.pid) - cpu_before
         sample = keys[:: max(1, len(keys) // 200)]
         _l, retry_errors, again = _run(port, token, sample, args.concurrency)
     finally:
@@ -163,6 +184,9 @@ def main() -> None:
         p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
         print(f"created: {len(latencies)} in {wall:.2f} s = {len(latencies) / wall:.0f} cases/s; "
               f"latency p50 {statistics.median(ordered) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms")
+        per_case = server_cpu / len(latencies)
+        print(f"server CPU {per_case * 1000:.2f} ms per case = {1 / per_case:.0f} cases per server CPU-second "
+              f"(load average {load:.1f} when the run started; {os.cpu_count()} cores)")
     print(f"errors: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
     same = sum(1 for k in sample if again.get(k) == numbers.get(k))
     print(f"retries: {len(sample)} re-sent keys -> {same} returned the first case, {len(retry_errors)} errors; "

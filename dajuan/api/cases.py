@@ -15,7 +15,6 @@ from dajuan.cases.choices import CaseStatus, Priority, RequesterKind, Satisfacti
 from dajuan.cases.errors import CaseInvalid
 from dajuan.cases.models import Case, Category
 from dajuan.cases.selectors import CaseFilters, case_page, requester_phone_for
-from dajuan.core.errors import Conflict
 from dajuan.enterprise.models import Enterprise
 from dajuan.intake.services import case_register
 from dajuan.org.models import Unit
@@ -83,9 +82,6 @@ def case_create(request, payload: CaseIn,
     """受理 through the API: the token's user registers the case (source `api`). An enterprise account
     registers for its enterprise."""
     user = request.auth
-    key = f"api:{user.pk}:{idempotency_key}"
-    if (first := Case.objects.filter(idempotency_key=key).select_related("category").first()) is not None:
-        _same_request_or_conflict(first, payload)
     enterprise = None
     if (enterprise_id := enterprise_id_of(user)) is not None:
         enterprise = Enterprise.objects.get(pk=enterprise_id)
@@ -96,21 +92,9 @@ def case_create(request, payload: CaseIn,
         requester_name=payload.requester_name, requester_phone=payload.requester_phone,
         requester_user=user if enterprise else None, enterprise=enterprise, address=payload.address,
         latitude=payload.latitude, longitude=payload.longitude, external_id=payload.external_id,
-        idempotency_key=key)
-    case = Case.objects.select_related("category", "lead_unit", "intake").get(pk=case.pk)
+        idempotency_key=f"api:{user.pk}:{idempotency_key}")
+    # The case as registered (a new case carries its intake row; a retry reads it).
     return Status(201, case_out(user, case, tracking_code=case.intake.tracking_code))
-
-
-def _same_request_or_conflict(first: Case, payload) -> None:
-    """A retry must repeat the request: a key reused for different content is a client error (409),
-    never silently the first case."""
-    sent = (payload.title.strip(), payload.content.strip(), payload.category or None,
-            payload.requester_phone.strip(), payload.address.strip())
-    stored = (first.title, first.content, first.category.code if first.category else None, first.requester_phone,
-              first.address)
-    if sent != stored:
-        raise Conflict(_("This Idempotency-Key was already used for a different request (case %(number)s). "
-                         "Send a new key for a new case.") % {"number": first.number}, field="Idempotency-Key")
 
 
 def _choices(values: list[str], allowed, field: str) -> tuple[str, ...]:

@@ -9,6 +9,9 @@ from ninja.errors import ValidationError as SchemaValidationError
 
 from dajuan.core.errors import DomainError
 
+# Where the API names a field differently from the services (a header rather than an argument).
+API_FIELD_NAMES = {"idempotency_key": "Idempotency-Key"}
+
 
 def _field(loc) -> str | None:
     # ninja's locations look like ("body", "payload", "title") or ("header", "Idempotency-Key").
@@ -22,7 +25,7 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(DomainError)
     def domain_error(request, exc: DomainError):
-        return respond(request, exc.http_status, exc.code, exc.message, exc.field)
+        return respond(request, exc.http_status, exc.code, exc.message, API_FIELD_NAMES.get(exc.field, exc.field))
 
     @api.exception_handler(SchemaValidationError)
     def schema_error(request, exc: SchemaValidationError):

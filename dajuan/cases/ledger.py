@@ -25,20 +25,31 @@ def record(case: Case, verb: str, *, by, at: datetime, changes: dict | None = No
            payload: dict | None = None) -> Event:
     """Apply `changes` to the case row and append one event, or raise StaleCase (nothing written)."""
     changes = changes or {}
-    # Hash exactly what the database will give back: JSON-native payload, UTC time.
-    payload = json.loads(canonical_json(payload or {}))
-    at = at.astimezone(UTC)
     seq = case.version + 1
     if not Case.objects.filter(pk=case.pk, version=case.version).update(version=seq, **changes):
         raise StaleCase(case.number)
     prev = _head_hash(case)
-    event = Event(case_id=case.pk, seq=seq, verb=verb, actor=by, actor_name=str(by)[:150], at=at,
-                  payload=payload, prev_hash=prev)
-    event.hash = chain_hash(prev, event.body(case.number))
-    event.save(force_insert=True)
     for field, value in changes.items():
         setattr(case, field, value)
     case.version = seq
+    return _append(case, seq, verb, by=by, at=at, payload=payload, prev=prev)
+
+
+def open_chain(case: Case, verb: str, *, by, at: datetime, payload: dict | None = None) -> Event:
+    """The first event of a case whose row this transaction has just inserted with version 1: no other
+    transaction can hold it yet, so there is no version to check and no previous hash to read."""
+    if case.version != 1:
+        raise ValueError("open_chain is for a case row inserted with version=1")
+    return _append(case, 1, verb, by=by, at=at, payload=payload, prev=GENESIS_HASH)
+
+
+def _append(case: Case, seq: int, verb: str, *, by, at: datetime, payload: dict | None, prev: str) -> Event:
+    # Hash exactly what the database will give back: JSON-native payload, UTC time.
+    payload = json.loads(canonical_json(payload or {}))
+    event = Event(case_id=case.pk, seq=seq, verb=verb, actor=by, actor_name=str(by)[:150],
+                  at=at.astimezone(UTC), payload=payload, prev_hash=prev)
+    event.hash = chain_hash(prev, event.body(case.number))
+    event.save(force_insert=True)
     event_recorded.send(sender=Event, event=event, case=case)
     return event
 

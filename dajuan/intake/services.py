@@ -71,10 +71,13 @@ def check_point_in_china(lat: Decimal | None, lng: Decimal | None) -> None:
 
 
 def public_requester_for(*, phone: str, name: str):
-    """The account that stands for the citizen with this phone (created on first submission)."""
+    """The account that stands for the citizen with this phone, or None before their first submission."""
     link = PublicRequester.objects.select_related("user").filter(phone=phone).first()
-    if link is not None:
-        return link.user
+    return link.user if link is not None else None
+
+
+def public_requester_create(*, phone: str, name: str):
+    """Make the citizen's account; called inside the transaction that registers their first submission."""
     User = get_user_model()
     try:
         with transaction.atomic():
@@ -127,14 +130,18 @@ def case_register(*, by, channel: str, title: str, content: str, category=None, 
     checked = _checked_files(files)
     if by is None and not (requester_kind == RequesterKind.CITIZEN and clean["requester_phone"]):
         raise CaseInvalid(_("Give a phone number so the answer can reach you."), field="requester_phone")
+    account = None
     if clean["requester_user"] is None and requester_kind == RequesterKind.CITIZEN and clean["requester_phone"]:
-        fields["requester_user"] = public_requester_for(phone=clean["requester_phone"],
-                                                        name=clean["requester_name"])
-    by = by or fields["requester_user"]
+        phone, name = clean["requester_phone"], clean["requester_name"]
+        fields["requester_user"] = public_requester_for(phone=phone, name=name)
+        if fields["requester_user"] is None:
+            def account():
+                return public_requester_create(phone=phone, name=name)
     token = _pending.set(PendingIntake(enterprise=enterprise, group=group, external_id=external_id,
                                        on_registered=on_registered))
     try:
-        return transitions.register(by=by, at=at, idempotency_key=idempotency_key, files=checked, **fields)
+        return transitions.register(by=by, at=at, idempotency_key=idempotency_key, files=checked,
+                                    requester_account=account, **fields)
     except IntegrityError:
         # Two deliveries of the same external id at once: the loser returns the winner's case.
         if external_id and (known := Intake.objects.filter(channel=channel, external_id=external_id).first()):

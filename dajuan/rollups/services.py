@@ -124,15 +124,22 @@ def _zero_columns(model, present: list[str]) -> list[str]:
             and not f.is_relation]
 
 
+def event_row(event: Event) -> tuple[str, datetime, dict]:
+    return event.verb, event.at, event.payload
+
+
 def on_event_recorded(sender, *, event: Event, case: Case, **kwargs) -> None:
     """Receiver of cases.signals.event_recorded: re-walk this one case and apply the difference its new
     event makes. Runs inside the event's transaction, so the counts commit with the event or not at all."""
     if event.verb not in _WATCHED:
         return  # comments, progress notes, extension requests … change no fact and no status
-    rows = (Event.objects.filter(case_id=case.pk, verb__in=FACT_VERBS).order_by("seq")
-            .values_list("verb", "at", "payload"))
+    if event.seq == 1:  # a new case: nothing walked or stored before this event
+        rows, stored = [event_row(event)] if event.verb in FACT_VERBS else [], None
+    else:
+        rows = (Event.objects.filter(case_id=case.pk, verb__in=FACT_VERBS).order_by("seq")
+                .values_list("verb", "at", "payload"))
+        stored = CaseContribution.objects.filter(case_id=case.pk).values_list("counts", flat=True).first()
     new = contribution(case, rows)
-    stored = CaseContribution.objects.filter(case_id=case.pk).values_list("counts", flat=True).first()
     delta = _difference(rollup_counts(stored or {}), rollup_counts(new))
     _apply(delta)
     if stored is None:

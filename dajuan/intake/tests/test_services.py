@@ -3,8 +3,8 @@ from dajuan.access.policy import decide
 from dajuan.cases.choices import RequesterKind, Source
 from dajuan.cases.errors import CaseInvalid
 from dajuan.cases.models import Case
-from dajuan.core.errors import NotPermitted
-from dajuan.intake.models import Intake
+from dajuan.core.errors import Conflict, NotPermitted
+from dajuan.intake.models import Intake, PublicRequester
 from dajuan.intake.services import case_register, intake_enterprise_set
 from dajuan.intake.testing import IntakeTestCase
 
@@ -25,6 +25,28 @@ class CaseRegisterTests(IntakeTestCase):
         case = self.register()
         self.assertTrue(case.requester_user.public_requester)
         self.assertFalse(case.requester_user.has_usable_password())
+
+    def test_a_citizens_account_commits_with_their_case_or_not_at_all(self):
+        first = self.register(idempotency_key="hotline-0001")
+        accounts = PublicRequester.objects.count()
+        # A retry that is not the same request is refused inside the transaction that would have made
+        # the new phone's account: neither the account nor a case is left behind.
+        with self.assertRaises(Conflict) as caught:
+            self.register(idempotency_key="hotline-0001", requester_phone="13600002222", title="另一件事")
+        self.assertEqual(caught.exception.field, "idempotency_key")
+        self.assertEqual(PublicRequester.objects.count(), accounts)
+        self.assertFalse(PublicRequester.objects.filter(phone="13600002222").exists())
+        # The same citizen's next case reuses the account; the retry of the same request is the first case.
+        self.assertEqual(self.register(idempotency_key="hotline-0001"), first)
+        self.assertEqual(self.register(title="路灯不亮").requester_user, first.requester_user)
+        self.assertEqual(PublicRequester.objects.count(), accounts)
+
+    def test_a_public_submission_is_registered_by_the_citizens_own_account(self):
+        case = self.register(by=None)
+        event = case.events.get()
+        self.assertEqual(event.actor, case.requester_user)
+        again = self.register(by=None, title="路灯不亮")
+        self.assertEqual(again.events.get().actor, case.requester_user)
 
     def test_bad_channel_input_writes_nothing(self):
         before = (Case.objects.count(), Intake.objects.count())
