@@ -66,12 +66,13 @@ def _prepare():
     return token, connection.vendor
 
 
-def _start_server(port: int, workers: int) -> subprocess.Popen:
+def _start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
     env = dict(os.environ, DAJUAN_DEBUG="0", DAJUAN_ALLOWED_HOSTS="127.0.0.1", DAJUAN_SSL_REDIRECT="0",
                DAJUAN_LOG_LEVEL="WARNING", DAJUAN_DB_CONN_MAX_AGE="600")
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "dajuan.wsgi", "--workers", str(workers), "--bind",
-         f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60"], cwd=ROOT, env=env)
+        [str(Path(sys.executable).parent / "gunicorn"), "dajuan.wsgi", "--workers", str(workers),
+         "--threads", str(threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60"],
+        cwd=ROOT, env=env)
     for _ in range(100):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
@@ -156,11 +157,13 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per worker (gunicorn's gthread worker when > 1)")
     args = parser.parse_args()
 
     token, vendor = _prepare()
     port = _free_port()
-    server = _start_server(port, args.workers)
+    server = _start_server(port, args.workers, args.threads)
     try:
         _run(port, token, [f"warm-{i:06d}" for i in range(50)], args.concurrency)
         keys = [f"bench-{i:08d}" for i in range(args.requests)]
@@ -178,7 +181,8 @@ def main() -> None:
 
     created = Case.objects.filter(source="api").count()
     print(f"database: {vendor}  ({os.environ['DAJUAN_DATABASE_URL'].split('@')[-1]})")
-    print(f"gunicorn workers {args.workers}, client concurrency {args.concurrency}, requests {args.requests}")
+    print(f"gunicorn workers {args.workers} x {args.threads} threads, client concurrency {args.concurrency}, "
+          f"requests {args.requests}")
     if latencies:
         ordered = sorted(latencies)
         p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
