@@ -138,9 +138,11 @@ def database() -> dict:
         config["OPTIONS"] = {
             # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at
             # BEGIN so two writers queue instead of failing mid-transaction with "database is locked".
+            # Pages are read through a memory map and kept in a 64 MiB cache per connection: with
+            # SQLite's 2 MiB default every list and count re-reads its index pages through system calls.
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-                "PRAGMA busy_timeout=20000;"
+                "PRAGMA busy_timeout=20000; PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;"
             ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
