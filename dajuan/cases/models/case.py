@@ -103,9 +103,9 @@ class Case(models.Model):
         indexes = [
             # cases.selectors.case_list default order and the dispatcher's inbox.
             models.Index(fields=["status", "registered_at"], name="case_status_registered"),
-            # overdue sweeps and 即将超期 inboxes: open cases by reply deadline.
+            # overdue sweeps and 即将超期 inboxes: open cases by reply deadline (WITH_UNIT_STATUSES).
             models.Index(fields=["reply_due"], name="case_open_reply_due",
-                         condition=Q(status__in=["dispatched", "in_progress", "suspended"])),
+                         condition=Q(status__in=["dispatched", "in_progress", "suspended", "reviewing"])),
             # figures per unit and period.
             models.Index(fields=["lead_unit", "registered_at"], name="case_lead_registered"),
             # cases.selectors.case_list/case_page order and keyset (newest first): the unfiltered list,
