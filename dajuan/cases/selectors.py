@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from dajuan.access.actions import Action
 from dajuan.access.policy import decide, visible_cases
-from dajuan.cases.choices import OPEN_STATUSES, CaseStatus, Priority, Satisfaction, Source
+from dajuan.cases.choices import OPEN_STATUSES, CaseStatus, Priority, Satisfaction, Source, Verb
 from dajuan.cases.errors import CaseInvalid
-from dajuan.cases.models import Case, Category
+from dajuan.cases.models import Case, Category, Event
 from dajuan.core.masking import mask_phone
 from dajuan.org.models import Unit
 
@@ -231,3 +231,9 @@ def case_page(user, filters: CaseFilters | None = None, *, after: str | None = N
     cases = cases[:limit]
     return CasePage(rows=rows_for(user, cases), next_cursor=encode_cursor(cases[-1]) if has_more else None,
                     has_more=has_more)
+
+
+def submitted_reply(case: Case) -> Event | None:
+    """答复审核: the newest reply submitted for review (the one under review while the case is reviewing,
+    else the one last sent back), read from the ledger: a draft is never written to the assignment."""
+    return case.events.filter(verb=Verb.REPLY_SUBMITTED).order_by("-seq").first()

@@ -100,7 +100,7 @@ INBOXES = [
     Inbox("returned", _("Returned"), "dispatch", lambda u, m: Q(status=CaseStatus.RETURNED),
           _("Cases a unit handed back: dispatch them again or reject them.")),
     Inbox("extensions", _("Extensions to decide"), "dispatch",
-          lambda u, m: Q(status__in=(CaseStatus.IN_PROGRESS, CaseStatus.SUSPENDED),
+          lambda u, m: Q(status__in=(CaseStatus.IN_PROGRESS, CaseStatus.SUSPENDED, CaseStatus.REVIEWING),
                          pk__in=ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING)
                          .values("case_id")),
           _("Lead units asking for more working days.")),
@@ -110,6 +110,10 @@ INBOXES = [
     Inbox("in_progress", _("In progress"), "unit",
           lambda u, m: _unit_assignments(u, status=AssignmentStatus.CLAIMED, role=AssignmentRole.LEAD),
           _("Cases your unit leads and has claimed."), badge=False),
+    Inbox("to_review", _("Awaiting review"), "unit",
+          lambda u, m: Q(status=CaseStatus.REVIEWING)
+          & _unit_assignments(u, status=AssignmentStatus.CLAIMED, role=AssignmentRole.LEAD),
+          _("Replies submitted for the leader's review (答复审核): approve them or send them back.")),
     Inbox("due_soon", _("Due soon"), "unit",
           lambda u, m: _running(m) & _unit_assignments(u, status__in=LIVE, reply_due__gte=m.now,
                                                        reply_due__lte=m.soon),

@@ -20,14 +20,10 @@ from dajuan.cases import ledger, validation
 from dajuan.cases.choices import CaseStatus, Verb
 from dajuan.cases.errors import InvalidTransition
 from dajuan.cases.models import Case, Event
+from dajuan.cases.selectors import submitted_reply
 from dajuan.cases.transitions.base import attach, live_lead, now_or, start
 from dajuan.cases.transitions.handling import check_claimed, pending_assist_names, send_reply
 from dajuan.core.errors import Conflict
-
-
-def submitted_reply(case: Case) -> Event | None:
-    """The newest REPLY_SUBMITTED event of the case (the reply under review while it is reviewing)."""
-    return case.events.filter(verb=Verb.REPLY_SUBMITTED).order_by("-seq").first()
 
 
 @transaction.atomic(durable=True)
