@@ -184,7 +184,7 @@ class SubmitReplyForm(TextFilesForm):
 class ApproveReplyForm(ActionForm):
     """审核通过: the submitted reply, shown read-only, goes out as it is."""
 
-    submitted = forms.CharField(label=_("Reply awaiting review"), required=False, disabled=True,
+    submitted = forms.CharField(label=_("Submitted reply"), required=False, disabled=True,
                                 widget=forms.Textarea(attrs={"rows": 4, "readonly": True}))
 
     def __init__(self, *args, **kwargs):
