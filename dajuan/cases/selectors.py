@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from dajuan.access.actions import Action
 from dajuan.access.policy import decide, visible_cases
+from dajuan.cases import search
 from dajuan.cases.choices import OPEN_STATUSES, CaseStatus, Priority, Satisfaction, Source, Verb
 from dajuan.cases.errors import CaseInvalid
 from dajuan.cases.models import Case, Category, Event
@@ -163,7 +164,7 @@ def case_list(user, filters: CaseFilters | None = None, *, at: datetime | None =
     if f.satisfaction:
         qs = qs.filter(satisfaction=f.satisfaction)
     if text := f.text.strip():
-        qs = qs.filter(Q(number=text) | Q(title__icontains=text) | Q(content__icontains=text))
+        qs = qs.filter(Q(number=text) | search.text_matches(text, using=qs.db))
     return qs.order_by("-registered_at", "-pk")
 
 
