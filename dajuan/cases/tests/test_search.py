@@ -64,6 +64,15 @@ class SearchTests(LoopTestCase):
         self.assertNotIn(search.FTS_TABLE, short_sql)
         self.assertEqual(search.FTS_TABLE in long_sql, connection.vendor == "sqlite")
 
+    def test_a_search_matching_many_rows_takes_the_ordered_scan_with_the_same_results(self):
+        """Above the candidate limit the index is not used for the list; the rows are the same."""
+        for text in ["小区电梯", "路灯不亮", "äpfel"]:
+            with self.subTest(text=text):
+                crowded = search.text_matches(text, candidate_limit=0)
+                self.assertNotIn(search.FTS_TABLE, str(Case.objects.filter(crowded).query))
+                self.assertEqual(set(Case.objects.filter(crowded).values_list("pk", flat=True)),
+                                 set(Case.objects.filter(search.text_matches(text)).values_list("pk", flat=True)))
+
     def test_the_index_follows_inserts_updates_and_deletes(self):
         case = self.made[0]
         Case.objects.filter(pk=case.pk).update(title="消防通道被占用")
