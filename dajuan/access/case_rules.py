@@ -80,7 +80,7 @@ def _own_or_worked_cases(user, units):
         own |= Q(intake__enterprise=enterprise_id)
     ids = Case.objects.filter(own).values("pk").union(worked)
     if scope.is_staff_member(user):  # 包保: the cases of the enterprises in their care, and of meetings they host
-        ids = ids.union(care_case_ids(user))
+        ids = ids.union(*care_case_ids(user))
     return ids
 
 

@@ -131,11 +131,12 @@ def _local_midnight(day: date) -> datetime:
 
 
 def case_list(user, filters: CaseFilters | None = None, *, at: datetime | None = None,
-              where: Q | None = None) -> QuerySet[Case]:
+              where: Q | None = None, within: QuerySet[Case] | None = None) -> QuerySet[Case]:
     """Cases `user` may see that match `filters` (and `where`, e.g. an inbox's condition), newest first,
-    with what a list row shows selected."""
+    with what a list row shows selected. `within`: a narrower access scope of the same user to start
+    from instead of visible_cases (e.g. access.visible_unit_work for a unit inbox)."""
     f = filters or CaseFilters()
-    qs = visible_cases(user).select_related("category", "lead_unit")
+    qs = (visible_cases(user) if within is None else within).select_related("category", "lead_unit")
     if where is not None:
         qs = qs.filter(where)
     if f.statuses:
@@ -219,11 +220,11 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 
 
 def case_page(user, filters: CaseFilters | None = None, *, after: str | None = None, limit: int = 50,
-              at: datetime | None = None, where: Q | None = None) -> CasePage:
+              at: datetime | None = None, where: Q | None = None, within: QuerySet[Case] | None = None) -> CasePage:
     """One page of `case_list` after the cursor `after` (None: the first page)."""
     if not 1 <= limit <= 500:
         raise CaseInvalid(_("Ask for between 1 and 500 rows per page."), field="limit")
-    qs = case_list(user, filters, at=at, where=where)
+    qs = case_list(user, filters, at=at, where=where, within=within)
     if after:
         registered_at, pk = decode_cursor(after)
         qs = qs.filter(Q(registered_at__lt=registered_at) | Q(registered_at=registered_at, pk__lt=pk))

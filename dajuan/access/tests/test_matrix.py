@@ -252,6 +252,28 @@ class CaseMatrixTests(LoopTestCase):
                 with self.subTest(persona=persona, case=case.number):
                     self.assertIs(case.pk in listed, bool(decide(user, Action.VIEW_CASE, case)))
 
+    def test_visible_case_and_visible_unit_work_agree_with_visible_cases(self):
+        """The one-case fetch of the case page, and the unit inboxes' scope, find what visible_cases does."""
+        from dajuan.access.policy import visible_case, visible_unit_work
+        from dajuan.cases import transitions
+        from dajuan.cases.models import Assignment, Case
+
+        transitions.claim(self.case.assignments.get(), by=self.handler)
+        numbers = list(Case.objects.values_list("number", flat=True))
+        for persona in [*PERSONAS, "nobody", "requester"]:
+            user = self.fresh(getattr(self, persona))
+            listed = set(visible_cases(user).values_list("number", flat=True))
+            for number in numbers:
+                with self.subTest(persona=persona, case=number):
+                    found = visible_case(user, number=number, prefetch_related=("assignments__unit",))
+                    self.assertIs(found is not None, number in listed)
+            with self.subTest(persona=persona, scope="unit work"):
+                live = Assignment.objects.filter(unit__in=scope.unit_scope(user), status__in=["pending", "claimed"])
+                expected = set(visible_cases(user).filter(pk__in=live.values("case_id")).values_list("pk", flat=True))
+                self.assertEqual(set(visible_unit_work(user, status__in=["pending", "claimed"])
+                                     .values_list("pk", flat=True)), expected)
+        self.assertIsNone(visible_case(self.fresh(self.handler), number="2099-999999"))
+
     def test_town_leader_sees_cases_of_the_grid_below(self):
         from dajuan.cases import transitions
         from dajuan.cases.choices import RequesterKind, Source
