@@ -57,8 +57,8 @@ def inbox(request: HttpRequest, key: str) -> HttpResponse:
     box = selectors.BY_KEY.get(key)
     if box is None or box not in selectors.inboxes_for(request.user):
         raise Http404(_("No such inbox."))
-    groups = selectors.inbox_counts(request.user)
-    moment = selectors.Moment.at()
+    moment = selectors.Moment.at()  # one reading of the clock and the calendar for the counts and the list
+    groups = selectors.inbox_counts(request.user, moment)
     group = selectors.GROUP_BY_KEY[box.group]
     page, error = _page(request, None, where=box.where(request.user, moment),
                         within=group.cases(request.user, moment) if group.scope else None)
