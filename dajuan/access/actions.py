@@ -31,6 +31,8 @@ class Action(models.TextChoices):
     SUSPEND_CASE = "suspend_case", _("Suspend or resume a case")
     NOTE_PROGRESS = "note_progress", _("Note progress")
     REPLY_CASE = "reply_case", _("Reply to a case")
+    SUBMIT_REPLY = "submit_reply", _("Submit a reply for the unit leader's review")  # 提交审核
+    REVIEW_REPLY = "review_reply", _("Approve or send back a reply awaiting review")  # 答复审核
     OVERRIDE_ASSIST = "override_assist", _("Reply without waiting for assisting units")
     EVALUATE_CASE = "evaluate_case", _("Evaluate a case")
     RECORD_CALLBACK = "record_callback", _("Record an evaluation from a callback")

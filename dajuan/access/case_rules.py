@@ -80,7 +80,7 @@ def _own_or_worked_cases(user, units):
         own |= Q(intake__enterprise=enterprise_id)
     ids = Case.objects.filter(own).values("pk").union(worked)
     if scope.is_staff_member(user):  # 包保: the cases of the enterprises in their care, and of meetings they host
-        ids = ids.union(care_case_ids(user))
+        ids = ids.union(*care_case_ids(user))
     return ids
 
 
@@ -142,6 +142,33 @@ def _dispatcher_or_lead_leader(user, case):
     return ok, _("Only a dispatcher or the lead unit's leader may do this.")
 
 
+def _reviews_replies(case) -> bool:
+    """The lead unit's replies wait for its leader (org Unit.reply_review)."""
+    return case.lead_unit_id is not None and case.lead_unit.reply_review
+
+
+def _lead_unit_leader(user, case):
+    ok = case.lead_unit_id is not None and leads(user, case.lead_unit) and can_see(user, case)
+    return ok, _("Only the lead unit's leader may review its replies.")
+
+
+def _reply(user, case):
+    """Any handler of the lead unit replies; where the unit reviews replies, only its leader sends one out
+    directly, the handlers submit theirs for review."""
+    ok, reason = _lead_unit_handler(user, case)
+    if ok and _reviews_replies(case) and not leads(user, case.lead_unit):
+        return False, _("Replies of %(unit)s go out after its leader's review: submit the reply for review.") % {
+            "unit": case.lead_unit}
+    return ok, reason
+
+
+def _submit_reply(user, case):
+    ok, reason = _lead_unit_handler(user, case)
+    if ok and not _reviews_replies(case):
+        return False, _("Replies of %(unit)s need no review: reply directly.") % {"unit": case.lead_unit}
+    return ok, reason
+
+
 def _any_live_handler(user, case):
     ok = can_see(user, case) and (_is_lead_unit(user, case) or any(handles(user, a.unit) for a in _live(case)))
     return ok, _("Only units working on this case may note progress.")
@@ -201,7 +228,9 @@ CASE_RULES = {
     Action.DECIDE_EXTENSION: _dispatcher,
     Action.SUSPEND_CASE: _dispatcher_or_lead_leader,
     Action.NOTE_PROGRESS: _any_live_handler,
-    Action.REPLY_CASE: _lead_unit_handler,
+    Action.REPLY_CASE: _reply,
+    Action.SUBMIT_REPLY: _submit_reply,
+    Action.REVIEW_REPLY: _lead_unit_leader,
     Action.OVERRIDE_ASSIST: _dispatcher_or_lead_leader,
     Action.EVALUATE_CASE: _requester,
     Action.RECORD_CALLBACK: _supervisor,

@@ -20,12 +20,16 @@ def cared_enterprise_ids(user):
     return CareTeam.objects.filter(Q(leader=user.pk) | Q(cadre=user.pk) | Q(staff=user.pk)).values("enterprise_id")
 
 
-def care_case_ids(user):
-    """Cases of the enterprises in the user's care, and cases raised at meetings the user hosts."""
-    from dajuan.cases.models import Case
+def care_case_ids(user) -> list:
+    """Cases of the enterprises in the user's care, and cases raised at meetings the user hosts: two
+    `case_id` subqueries, each starting from its own indexed side (intake by enterprise, problems by the
+    meeting's host), to be UNIONed. (One query over cases with an OR across both joins scanned every case:
+    0.2-0.4 s per page at 200,000 cases.)"""
+    from dajuan.intake.models import Intake
+    from dajuan.meetings.models import MeetingProblem
 
-    return Case.objects.filter(Q(intake__enterprise__in=cared_enterprise_ids(user))
-                               | Q(meeting_problem__meeting__host=user.pk)).values("pk")
+    return [Intake.objects.filter(enterprise__in=cared_enterprise_ids(user)).values("case_id"),
+            MeetingProblem.objects.filter(meeting__host=user.pk).values("case_id")]
 
 
 def cares_for(user, case) -> bool:
@@ -33,7 +37,9 @@ def cares_for(user, case) -> bool:
 
     if not scope.is_staff_member(user):
         return False
-    return Case.objects.filter(pk=case.pk, pk__in=care_case_ids(user)).exists()
+    # One case by its key: the OR across both joins costs nothing here.
+    return Case.objects.filter(pk=case.pk).filter(Q(intake__enterprise__in=cared_enterprise_ids(user))
+                                                  | Q(meeting_problem__meeting__host=user.pk)).exists()
 
 
 def _staff(user, obj):

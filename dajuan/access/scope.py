@@ -9,6 +9,7 @@ from dajuan.org.choices import JURISDICTION_ROLES, Role
 from dajuan.org.models import Membership, Unit
 
 _CACHE_ATTR = "_dajuan_memberships"
+_UNIT_SCOPE_ATTR = "_dajuan_unit_scope"
 
 
 def memberships_of(user) -> list[Membership]:
@@ -26,7 +27,7 @@ def memberships_of(user) -> list[Membership]:
 
 def forget_memberships(user) -> None:
     """Drop the caches after a grant, a revoke or an enterprise link in the same request."""
-    for attr in (_CACHE_ATTR, _REQUESTER_ATTR):
+    for attr in (_CACHE_ATTR, _REQUESTER_ATTR, _UNIT_SCOPE_ATTR):
         if hasattr(user, attr):
             delattr(user, attr)
 
@@ -106,7 +107,14 @@ def unit_scope_q(user) -> Q:
 
 
 def unit_scope(user) -> QuerySet[Unit]:
-    return Unit.objects.filter(unit_scope_q(user))
+    """The units of unit_scope_q, built once per user object (a page's inboxes use it a dozen times as a
+    subquery; a QuerySet is immutable, so sharing it is safe). Dropped by forget_memberships."""
+    cached = getattr(user, _UNIT_SCOPE_ATTR, None)
+    if cached is None:
+        cached = Unit.objects.filter(unit_scope_q(user))
+        if getattr(user, "is_authenticated", False):
+            setattr(user, _UNIT_SCOPE_ATTR, cached)
+    return cached
 
 
 def in_led_subtree(user, unit: Unit) -> bool:

@@ -152,6 +152,25 @@ def reply(request, number: str, payload: s.ReplyIn):
     return _done(request, number)
 
 
+@router.post("/cases/{number}/reply/submit", response=RESPONSES, summary="提交审核 Submit the reply for review")
+def reply_submit(request, number: str, payload: s.ReplyIn):
+    transitions.submit_reply(visible_case(request.auth, number), text=payload.text,
+                             override_assist=payload.override_assist, by=request.auth)
+    return _done(request, number)
+
+
+@router.post("/cases/{number}/reply/approve", response=RESPONSES, summary="审核通过 Approve and send the reply")
+def reply_approve(request, number: str):
+    transitions.approve_reply(visible_case(request.auth, number), by=request.auth)
+    return _done(request, number)
+
+
+@router.post("/cases/{number}/reply/send-back", response=RESPONSES, summary="审核退回 Send the reply back")
+def reply_send_back(request, number: str, payload: s.ReasonIn):
+    transitions.send_back_reply(visible_case(request.auth, number), reason=payload.reason, by=request.auth)
+    return _done(request, number)
+
+
 @router.post("/cases/{number}/evaluate", response=RESPONSES, summary="评价 Evaluate (the requester)")
 def evaluate(request, number: str, payload: s.EvaluateIn):
     transitions.evaluate(visible_case(request.auth, number), satisfaction=payload.satisfaction,

@@ -10,6 +10,7 @@ class CaseStatus(models.TextChoices):
     DISPATCHED = "dispatched", _("Dispatched")  # 派发 (waiting for the lead unit to claim)
     IN_PROGRESS = "in_progress", _("In progress")  # 办理中
     SUSPENDED = "suspended", _("Suspended")  # 挂起 (the clock is paused)
+    REVIEWING = "reviewing", _("Reply awaiting review")  # 待审核: the reply waits for the unit leader
     REPLIED = "replied", _("Replied")  # 答复 (waiting for the evaluation)
     EVALUATED = "evaluated", _("Evaluated")  # 评价
     CLOSED = "closed", _("Closed")  # 销号
@@ -18,11 +19,14 @@ class CaseStatus(models.TextChoices):
 
 
 # Named once: an open case still needs work from the government side.
+# A reply awaiting review (REVIEWING) has not gone out: the case is open and the reply deadline still counts.
 OPEN_STATUSES = frozenset({
     CaseStatus.RECEIVED, CaseStatus.RETURNED, CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS, CaseStatus.SUSPENDED,
+    CaseStatus.REVIEWING,
 })
 # With a unit: the statuses in which the lead unit's clock is running or paused.
-WITH_UNIT_STATUSES = frozenset({CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS, CaseStatus.SUSPENDED})
+WITH_UNIT_STATUSES = frozenset({CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS, CaseStatus.SUSPENDED,
+                                CaseStatus.REVIEWING})
 ENDED_STATUSES = frozenset({CaseStatus.CLOSED, CaseStatus.REJECTED, CaseStatus.MERGED})
 
 
@@ -137,7 +141,9 @@ class Verb(models.TextChoices):
     SUSPENDED = "suspended", _("suspended")
     RESUMED = "resumed", _("resumed")
     PROGRESS_NOTED = "progress_noted", _("progress noted")
-    REPLIED = "replied", _("replied")
+    REPLY_SUBMITTED = "reply_submitted", _("reply submitted for review")  # 提交审核
+    REPLY_SENT_BACK = "reply_sent_back", _("reply sent back")  # 审核退回
+    REPLIED = "replied", _("replied")  # also the approval of a reviewed reply: it goes out then
     EVALUATED = "evaluated", _("evaluated")
     CLOSED = "closed", _("closed")
     REOPENED = "reopened", _("reopened")

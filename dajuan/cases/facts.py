@@ -38,6 +38,9 @@ FACT_VERBS = (
     Verb.DISPATCHED, Verb.TRANSFERRED, Verb.REOPENED, Verb.CLAIMED, Verb.RETURNED, Verb.REPLIED,
     Verb.EVALUATED, Verb.CLOSED, Verb.EXTENSION_APPROVED, Verb.SUSPENDED, Verb.RESUMED, Verb.REJECTED,
     Verb.MERGED, Verb.SUPERVISED,
+    # No fact of their own (a reviewed reply counts when approved: its REPLIED event), but they change
+    # the case's status, which the rollups' status columns follow.
+    Verb.REPLY_SUBMITTED, Verb.REPLY_SENT_BACK,
 )
 
 EVENT_COUNTERS = (

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 
 from dajuan.access.actions import Action
 from dajuan.access.policy import decide, visible_cases
-from dajuan.cases.choices import OPEN_STATUSES, CaseStatus, Priority, Satisfaction, Source
+from dajuan.cases import search
+from dajuan.cases.choices import OPEN_STATUSES, CaseStatus, Priority, Satisfaction, Source, Verb
 from dajuan.cases.errors import CaseInvalid
-from dajuan.cases.models import Case, Category
+from dajuan.cases.models import Case, Category, Event
 from dajuan.core.masking import mask_phone
 from dajuan.org.models import Unit
 
@@ -130,11 +131,12 @@ def _local_midnight(day: date) -> datetime:
 
 
 def case_list(user, filters: CaseFilters | None = None, *, at: datetime | None = None,
-              where: Q | None = None) -> QuerySet[Case]:
+              where: Q | None = None, within: QuerySet[Case] | None = None) -> QuerySet[Case]:
     """Cases `user` may see that match `filters` (and `where`, e.g. an inbox's condition), newest first,
-    with what a list row shows selected."""
+    with what a list row shows selected. `within`: a narrower access scope of the same user to start
+    from instead of visible_cases (e.g. access.visible_unit_work for a unit inbox)."""
     f = filters or CaseFilters()
-    qs = visible_cases(user).select_related("category", "lead_unit")
+    qs = (visible_cases(user) if within is None else within).select_related("category", "lead_unit")
     if where is not None:
         qs = qs.filter(where)
     if f.statuses:
@@ -163,7 +165,7 @@ def case_list(user, filters: CaseFilters | None = None, *, at: datetime | None =
     if f.satisfaction:
         qs = qs.filter(satisfaction=f.satisfaction)
     if text := f.text.strip():
-        qs = qs.filter(Q(number=text) | Q(title__icontains=text) | Q(content__icontains=text))
+        qs = qs.filter(Q(number=text) | search.text_matches(text, using=qs.db))
     return qs.order_by("-registered_at", "-pk")
 
 
@@ -218,11 +220,11 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 
 
 def case_page(user, filters: CaseFilters | None = None, *, after: str | None = None, limit: int = 50,
-              at: datetime | None = None, where: Q | None = None) -> CasePage:
+              at: datetime | None = None, where: Q | None = None, within: QuerySet[Case] | None = None) -> CasePage:
     """One page of `case_list` after the cursor `after` (None: the first page)."""
     if not 1 <= limit <= 500:
         raise CaseInvalid(_("Ask for between 1 and 500 rows per page."), field="limit")
-    qs = case_list(user, filters, at=at, where=where)
+    qs = case_list(user, filters, at=at, where=where, within=within)
     if after:
         registered_at, pk = decode_cursor(after)
         qs = qs.filter(Q(registered_at__lt=registered_at) | Q(registered_at=registered_at, pk__lt=pk))
@@ -231,3 +233,9 @@ def case_page(user, filters: CaseFilters | None = None, *, after: str | None = N
     cases = cases[:limit]
     return CasePage(rows=rows_for(user, cases), next_cursor=encode_cursor(cases[-1]) if has_more else None,
                     has_more=has_more)
+
+
+def submitted_reply(case: Case) -> Event | None:
+    """答复审核: the newest reply submitted for review (the one under review while the case is reviewing,
+    else the one last sent back), read from the ledger: a draft is never written to the assignment."""
+    return case.events.filter(verb=Verb.REPLY_SUBMITTED).order_by("-seq").first()

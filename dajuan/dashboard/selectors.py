@@ -177,7 +177,7 @@ def _open_figures(user, *, unit: Unit, codes: list[str], now) -> dict:
     if unit.depth > 1 or "" not in codes:
         cases = cases.filter(lead_unit__code__in=[c for c in codes if c])
     overdue_q = Q(reply_due__lt=now, suspended_at__isnull=True,
-                  status__in=[CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS])
+                  status__in=[CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS, CaseStatus.REVIEWING])
     figures = cases.aggregate(
         open=Count("pk"), overdue=Count("pk", filter=overdue_q),
         **{f"level_{level}": Count("pk", filter=Q(supervision_level=level))

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from dajuan.demo.people import PersonFactory
 from dajuan.org.choices import Role, UnitKind
 from dajuan.org.models import Unit
-from dajuan.org.services import membership_grant, unit_create
+from dajuan.org.services import membership_grant, unit_create, unit_set_reply_review
 
 DISTRICT = ("QC", "谯城区")
 
@@ -20,6 +20,9 @@ DEPARTMENTS = [
     ("JTJ", "区交通运输局"), ("SLJ", "区水利局"), ("MZJ", "区民政局"), ("YBJ", "区医保局"),
     ("GAJ", "公安谯城分局"), ("SFJ", "区司法局"), ("SJB", "区数据资源局"), ("YJJ", "区应急管理局"),
 ]
+# Units whose replies wait for their leader's review (答复审核): the housing bureau (the demo personas
+# `handler` and `leader`), market supervision and the street of the demo grid.
+REVIEW_UNITS = ("QC-ZJJ", "QC-SJJ", "QC-HXL")
 
 # Real towns and streets of the district; their villages and communities below are invented.
 TOWNS = [
@@ -88,6 +91,8 @@ def build_org(admin, *, villages_per_town: int = 6, grids_per_village: int = 3) 
                                    kind=UnitKind.GRID, parent=village, by=admin)
                 _person(grid, Role.GRID_WORKER, people, admin, title="网格员")
                 grid_count += 1
+    for code in REVIEW_UNITS:
+        unit_set_reply_review(Unit.objects.get(code=code), required=True, by=admin)
     return {"units": Unit.objects.count(), "grids": grid_count}
 
 

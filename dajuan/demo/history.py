@@ -207,7 +207,26 @@ class Run:
         else:
             span = (lead.reply_due - self.at).total_seconds() / 3600
             self.later(max(1.0, span * self.rng.uniform(0.2, 0.8)))
-        t.reply(self.case, text=_reply_text(self.rng), by=self.handler(lead.unit), at=self.at)
+        text = _reply_text(self.rng)
+        if not lead.unit.reply_review:
+            t.reply(self.case, text=text, by=self.handler(lead.unit), at=self.at)
+            return
+        # 答复审核: submitted at the reply's time, sent out by the leader an hour or so later; now and then
+        # sent back first (a separate generator, so the rest of the replay draws what it always drew).
+        review = random.Random(self.case.pk)
+        t.submit_reply(self.case, text=text, by=self.handler(lead.unit), at=self.at)
+        leader = self.cast.leaders[lead.unit.pk]
+        if review.random() < 0.25:
+            t.send_back_reply(self.case, reason="答复未写明整改时限和长效措施，请补充后重新提交。", by=leader,
+                              at=self.step(1))
+            t.submit_reply(self.case, text=f"{text}已明确整改时限，并建立长效巡查机制。", by=self.handler(lead.unit),
+                           at=self.step(2))
+        t.approve_reply(self.case, by=leader, at=self.step(1))
+
+    def step(self, hours: float) -> datetime:
+        """A fixed step forward (no draw from the replay's generator), never past the clock's now."""
+        self.at = min(self.at + timedelta(hours=hours), self.clock.now - timedelta(minutes=1))
+        return self.at
 
     def evaluate(self, satisfaction: str):
         if self.case.requester_user_id:

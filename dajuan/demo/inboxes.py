@@ -1,6 +1,6 @@
 """The demo's desk of today: fresh work in every persona's inbox, made through cases.transitions with
 past `at=` times, so `make run` opens on full inboxes — 待派发 and 退回 for the dispatcher, 待认领 …
-已超期 and 协办 for the housing bureau, the street and its grid, 超期/督办/待回访 for the supervisor,
+已超期, 协办 and 待审核 for the housing bureau, the street and its grid, 超期/督办/待回访 for the supervisor,
 挂牌督办 for the district leader. It builds on the categories and cases already loaded (the "cases" step)
 and only adds the current week's work."""
 
@@ -44,7 +44,7 @@ class Desk:
     def __init__(self, admin, now: datetime):
         users = {u.username: u for u in get_user_model().objects.filter(
             username__in=["dispatcher", "handler", "leader", "supervisor", "quzhang", "town", "grid"])}
-        self.dispatcher, self.handler = users["dispatcher"], users["handler"]
+        self.dispatcher, self.handler, self.leader = users["dispatcher"], users["handler"], users["leader"]
         self.supervisor, self.quzhang = users["supervisor"], users["quzhang"]
         self.admin, self.now, self.n = admin, now, 0
         self.people = PersonFactory(seed=44)
@@ -94,8 +94,24 @@ class Desk:
 
     def replied(self, unit_code: str, at: datetime):
         case = self.claimed(unit_code, at)
-        transitions.reply(case, text="已现场核实并处理完毕，诉求人已知悉处理结果。", by=self.staff(unit_code),
-                          at=at + timedelta(days=1))
+        text = "已现场核实并处理完毕，诉求人已知悉处理结果。"
+        if case.lead_unit.reply_review:  # 答复审核: the bureau's leader sends it out
+            transitions.submit_reply(case, text=text, by=self.staff(unit_code), at=at + timedelta(days=1))
+            transitions.approve_reply(case, by=self.leader, at=at + timedelta(days=1, hours=2))
+        else:
+            transitions.reply(case, text=text, by=self.staff(unit_code), at=at + timedelta(days=1))
+        return case
+
+    def awaiting_review(self, at: datetime, *, sent_back: bool = False):
+        """A housing-bureau reply waiting for the leader (待审核), once sent back and resubmitted."""
+        case = self.claimed("QC-ZJJ", at)
+        text = "经现场核实，物业已更换故障部件，恢复正常使用。"
+        transitions.submit_reply(case, text=text, by=self.handler, at=at + timedelta(hours=20))
+        if sent_back:
+            transitions.send_back_reply(case, reason="请写明复查时间和长效管理措施。", by=self.leader,
+                                        at=at + timedelta(hours=22))
+            transitions.submit_reply(case, text=f"{text}已约定三日后复查，并督促物业建立每周巡检制度。",
+                                     by=self.handler, at=at + timedelta(hours=24))
         return case
 
     def due_soon_start(self) -> datetime:
@@ -148,6 +164,9 @@ def build_inboxes(admin) -> dict[str, int]:
         desk.dispatched("QC-HXL", ago(hours=hours))
         desk.dispatched("QC-HXL-DG-01", ago(hours=hours + 1))
     desk.claimed("QC-HXL-DG-01", ago(days=9))
+    # 待审核: replies waiting for the bureau leader's review.
+    desk.awaiting_review(ago(days=3))
+    desk.awaiting_review(ago(days=4), sent_back=True)
     # Supervisor: 超期 by level, 督办中, 待回访; district leader: 挂牌督办.
     transitions.supervise(overdue[0], level=SupervisionLevel.REMINDED, note="请抓紧办理，今日内反馈进展。",
                           by=desk.supervisor, at=ago(days=3))

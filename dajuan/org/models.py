@@ -23,6 +23,12 @@ class Unit(MP_Node):
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
     is_active = models.BooleanField(_("active"), default=True)
+    # 答复审核: a handler's reply is submitted to the unit's leader, who sends it out or sends it back
+    # (cases.transitions.review). Changed only through org.services.unit_set_reply_review (audited).
+    reply_review = models.BooleanField(
+        _("replies need the leader's review"), default=False,
+        help_text=_("When on, a handler's reply to a case this unit leads waits for the unit leader's approval "
+                    "before it goes out."))
 
     class Meta:
         verbose_name = _("unit")

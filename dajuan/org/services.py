@@ -81,6 +81,21 @@ def unit_create(*, code: str, name: str, kind: str, parent: Unit | None, by) -> 
     return unit
 
 
+@transaction.atomic
+def unit_set_reply_review(unit: Unit, *, required: bool, by) -> Unit:
+    """答复审核: whether the replies of cases this unit leads wait for its leader's approval. A reply
+    already waiting keeps its course when the setting is turned off (the leader still decides it).
+    Raises NotPermitted."""
+    require(by, Action.MANAGE_UNIT, unit)
+    before = Unit.objects.filter(pk=unit.pk).values_list("reply_review", flat=True).get()
+    if before != required:
+        Unit.objects.filter(pk=unit.pk).update(reply_review=required)
+        audit_record(unit, "unit_reply_review_set", by=by, before={"reply_review": before},
+                     after={"reply_review": required})
+    unit.reply_review = required
+    return unit
+
+
 def person_add(*, username: str, full_name: str, phone: str = "", email: str = ""):
     """Create a login account with an unusable password (an administrator sets a password later),
     without a permission check or audit: the importer's building block. Raises ValidationFailed,

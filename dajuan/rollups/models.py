@@ -28,6 +28,7 @@ class Counters(models.Model):
     status_dispatched = models.IntegerField(default=0)
     status_in_progress = models.IntegerField(default=0)
     status_suspended = models.IntegerField(default=0)
+    status_reviewing = models.IntegerField(default=0)
     status_replied = models.IntegerField(default=0)
     status_evaluated = models.IntegerField(default=0)
     status_closed = models.IntegerField(default=0)

@@ -38,7 +38,7 @@ from dajuan.supervision.rules import RuleSet
 from dajuan.worktime.calendar import WorkCalendar
 from dajuan.worktime.deadlines import add_working_days, add_working_hours
 
-RUNNING = (CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS)  # suspended cases: the clock is paused
+RUNNING = (CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS, CaseStatus.REVIEWING)  # suspended: the clock is paused
 LIVE = (AssignmentStatus.PENDING, AssignmentStatus.CLAIMED)
 LOST_RACE = (StaleCase, InvalidTransition)
 

@@ -12,7 +12,7 @@ from dajuan.access.actions import Action
 from dajuan.access.policy import decide
 from dajuan.access.scope import is_staff_member
 from dajuan.cases import transitions
-from dajuan.cases.choices import AssignmentRole, AssignmentStatus, EvaluationSource, Verb
+from dajuan.cases.choices import AssignmentRole, AssignmentStatus, CaseStatus, EvaluationSource, Verb
 from dajuan.cases.models import ExtensionRequest
 from dajuan.cases.rules import allowed
 from dajuan.workbench import forms as f
@@ -61,6 +61,20 @@ def _without_pending_extension(user, case, action):
     return None if _pending_extension(case) else case
 
 
+def _not_under_review(user, case, action):
+    """A reply waiting for review is approved or sent back, not replied to."""
+    return None if case.status == CaseStatus.REVIEWING else case
+
+
+def _reviewing_unit(user, case, action):
+    """Submitting for review applies where the lead unit reviews replies (Unit.reply_review)."""
+    return case if case.lead_unit_id and case.lead_unit.reply_review else None
+
+
+def _under_review(user, case, action):
+    return case if case.status == CaseStatus.REVIEWING else None
+
+
 def _pending_extension(case):
     return next((r for r in case.extension_requests.all() if r.state == ExtensionRequest.State.PENDING), None)
 
@@ -96,7 +110,16 @@ CASE_ACTIONS = [
     CaseAction("reply", _("Reply"), Action.REPLY_CASE, Verb.REPLIED, f.ReplyForm,
                lambda c, d, by: transitions.reply(c, text=d["text"], files=_files(d),
                                                   override_assist=d["override_assist"], by=by),
-               style="primary", files=True),
+               target=_not_under_review, style="primary", files=True),
+    CaseAction("submit-reply", _("Submit for review"), Action.SUBMIT_REPLY, Verb.REPLY_SUBMITTED, f.SubmitReplyForm,
+               lambda c, d, by: transitions.submit_reply(c, text=d["text"], files=_files(d),
+                                                         override_assist=d["override_assist"], by=by),
+               target=_reviewing_unit, style="primary", files=True),
+    CaseAction("approve-reply", _("Approve and send"), Action.REVIEW_REPLY, Verb.REPLIED, f.ApproveReplyForm,
+               lambda c, d, by: transitions.approve_reply(c, by=by), target=_under_review, style="primary"),
+    CaseAction("send-back-reply", _("Send back"), Action.REVIEW_REPLY, Verb.REPLY_SENT_BACK, f.ReasonForm,
+               lambda c, d, by: transitions.send_back_reply(c, reason=d["reason"], by=by), target=_under_review,
+               style="outline-danger"),
     CaseAction("evaluate", _("Evaluate"), Action.EVALUATE_CASE, Verb.EVALUATED, f.EvaluationForm,
                lambda c, d, by: transitions.evaluate(c, satisfaction=d["satisfaction"], comment=d["comment"], by=by),
                style="primary"),

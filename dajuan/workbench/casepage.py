@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dajuan.access.actions import Action
-from dajuan.access.policy import decide, visible_cases, visible_units
+from dajuan.access.policy import decide, visible_case, visible_units
 from dajuan.cases import deadlines
 from dajuan.cases.choices import Satisfaction, SupervisionLevel, Verb
 from dajuan.cases.models import Assignment, Attachment, Case
@@ -32,13 +32,14 @@ TEXT_KEYS = ("text", "reason", "note", "comment")
 
 def case_for(user, number: str) -> Case:
     """The case if `user` may see it, with what the page and access rules read; 404 otherwise."""
-    cases = visible_cases(user).select_related("category", "lead_unit", "grid", "requester_unit", "duplicate_of")
-    cases = cases.prefetch_related(
-        Prefetch("assignments", queryset=Assignment.objects.select_related("unit", "claimed_by", "replied_by")
-                 .order_by("pk")),
-        "extension_requests",
-    )
-    return get_object_or_404(cases, number=number)
+    case = visible_case(
+        user, number=number,
+        select_related=("category", "lead_unit", "grid", "requester_unit", "duplicate_of"),
+        prefetch_related=(Prefetch("assignments", queryset=Assignment.objects.select_related(
+            "unit", "claimed_by", "replied_by").order_by("pk")), "extension_requests"))
+    if case is None:
+        raise Http404(_("No such case."))
+    return case
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,9 @@ def timeline(user, case: Case) -> list[TimelineEntry]:
     files = defaultdict(list)
     for attachment in Attachment.objects.filter(case=case).order_by("pk"):
         files[attachment.event_seq].append(attachment)
-    events = list(events.only("seq", "verb", "actor_name", "at", "payload"))
+    # "case" too: the related manager sets each event's case from case_id, which must not be deferred
+    # (else one query per event).
+    events = list(events.only("case", "seq", "verb", "actor_name", "at", "payload"))
     codes = {_unit_code(e.payload or {}) for e in events} - {None}
     names = dict(Unit.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
     entries = []

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dajuan.access.policy import visible_cases, visible_units
 from dajuan.cases.choices import AssignmentRole, Priority, ReopenCause, Satisfaction, SupervisionLevel
 from dajuan.cases.models import Category
+from dajuan.cases.selectors import submitted_reply
 from dajuan.org.choices import Role
 from dajuan.routing.suggestions import initial_for
 
@@ -165,6 +166,33 @@ class ReplyForm(TextFilesForm):
     override_assist = forms.BooleanField(
         label=_("Reply without waiting for the assisting units"), required=False,
         help_text=_("Only the lead unit's leader or a dispatcher may; the units still pending are recorded."))
+
+
+class SubmitReplyForm(TextFilesForm):
+    """提交审核: after a send-back the last submitted text is offered again, to edit rather than retype."""
+
+    override_assist = forms.BooleanField(
+        label=_("Ask the leader to send it without the assisting units"), required=False,
+        help_text=_("The leader's approval withdraws the assisting units still pending; they are recorded."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if (last := submitted_reply(self.case)) is not None:
+            self.fields["text"].initial = last.payload.get("text", "")
+
+
+class ApproveReplyForm(ActionForm):
+    """审核通过: the submitted reply, shown read-only, goes out as it is."""
+
+    submitted = forms.CharField(label=_("Submitted reply"), required=False, disabled=True,
+                                widget=forms.Textarea(attrs={"rows": 4, "readonly": True}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        last = submitted_reply(self.case)
+        self.fields["submitted"].initial = last.payload.get("text", "") if last else ""
+        if last is not None:
+            self.fields["submitted"].help_text = _("Submitted by %(name)s.") % {"name": last.actor_name}
 
 
 class MergeForm(ActionForm):

@@ -18,7 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dajuan.access import scope
-from dajuan.access.policy import visible_cases
+from dajuan.access.policy import visible_cases, visible_unit_work
 from dajuan.cases.choices import (
     ENDED_STATUSES,
     WITH_UNIT_STATUSES,
@@ -67,12 +67,22 @@ class Group:
     roles: frozenset[Role]
     # A condition every inbox of the group implies, as one indexable IN (default: the OR of the inboxes).
     base: Callable[[object, "Moment"], Q] | None = None
+    # The cases the group's inboxes draw from, when access has a cheaper equal of visible_cases ∩ base.
+    scope: Callable[[object], object] | None = None
+
+    def cases(self, user, moment: "Moment"):
+        """The cases of the user's inboxes in this group: visible to the user (access) and in the base."""
+        if self.scope is not None:
+            return self.scope(user)
+        cases = visible_cases(user)
+        return cases.filter(self.base(user, moment)) if self.base else cases
 
 
 GROUPS = [
     Group("dispatch", _("Dispatch"), frozenset({Role.DISPATCHER, Role.ADMIN})),
     Group("unit", _("My unit"), frozenset({Role.HANDLER, Role.UNIT_LEADER, Role.GRID_WORKER}),
-          base=lambda u, m: _unit_assignments(u, status__in=LIVE)),
+          base=lambda u, m: _unit_assignments(u, status__in=LIVE),
+          scope=lambda u: visible_unit_work(u, status__in=LIVE)),
     Group("supervision", _("Supervision"), frozenset({Role.SUPERVISOR})),
     Group("leader", _("Leadership"), frozenset({Role.DISTRICT_LEADER})),
     Group("integrity", _("Discipline inspection"), frozenset({Role.INSPECTOR})),
@@ -100,7 +110,7 @@ INBOXES = [
     Inbox("returned", _("Returned"), "dispatch", lambda u, m: Q(status=CaseStatus.RETURNED),
           _("Cases a unit handed back: dispatch them again or reject them.")),
     Inbox("extensions", _("Extensions to decide"), "dispatch",
-          lambda u, m: Q(status__in=(CaseStatus.IN_PROGRESS, CaseStatus.SUSPENDED),
+          lambda u, m: Q(status__in=(CaseStatus.IN_PROGRESS, CaseStatus.SUSPENDED, CaseStatus.REVIEWING),
                          pk__in=ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING)
                          .values("case_id")),
           _("Lead units asking for more working days.")),
@@ -110,6 +120,10 @@ INBOXES = [
     Inbox("in_progress", _("In progress"), "unit",
           lambda u, m: _unit_assignments(u, status=AssignmentStatus.CLAIMED, role=AssignmentRole.LEAD),
           _("Cases your unit leads and has claimed."), badge=False),
+    Inbox("to_review", _("Awaiting review"), "unit",
+          lambda u, m: Q(status=CaseStatus.REVIEWING)
+          & _unit_assignments(u, status=AssignmentStatus.CLAIMED, role=AssignmentRole.LEAD),
+          _("Replies submitted for the leader's review (答复审核): approve them or send them back.")),
     Inbox("due_soon", _("Due soon"), "unit",
           lambda u, m: _running(m) & _unit_assignments(u, status__in=LIVE, reply_due__gte=m.now,
                                                        reply_due__lte=m.soon),
@@ -138,6 +152,7 @@ INBOXES = [
           _("Open cases about officials' conduct; only inspectors see them.")),
 ]
 BY_KEY = {inbox.key: inbox for inbox in INBOXES}
+GROUP_BY_KEY = {group.key: group for group in GROUPS}
 
 
 def groups_for(user) -> list[Group]:
@@ -170,8 +185,9 @@ def inbox_counts(user, moment: Moment | None = None) -> list[tuple[Group, list[I
         boxes = [inbox for inbox in INBOXES if inbox.group == group.key]
         conditions = {inbox.key: inbox.where(user, moment_used) for inbox in boxes}
         # Only rows in some inbox are read (the group's base, or the OR of its inboxes), each counted per inbox.
-        base = group.base(user, moment_used) if group.base else reduce(or_, conditions.values())
-        counts = visible_cases(user).filter(base).aggregate(
+        cases = group.cases(user, moment_used) if group.base else visible_cases(user).filter(
+            reduce(or_, conditions.values()))
+        counts = cases.aggregate(
             **{key: Count("pk", filter=q) for key, q in conditions.items()})
         result.append((group, [InboxCount(inbox, counts[inbox.key]) for inbox in boxes]))
     if moment is None:

@@ -81,6 +81,8 @@ CASE_MATRIX: dict[Action, set[str]] = {
     Action.SUSPEND_CASE: DISPATCH | {"unit_leader"},
     Action.NOTE_PROGRESS: LEAD_UNIT,
     Action.REPLY_CASE: LEAD_UNIT,
+    Action.SUBMIT_REPLY: set(),  # 住建局 does not review replies here: see REVIEW_MATRIX
+    Action.REVIEW_REPLY: {"unit_leader"},
     Action.OVERRIDE_ASSIST: DISPATCH | {"unit_leader"},
     Action.EVALUATE_CASE: {"requester"},
     Action.RECORD_CALLBACK: {"supervisor"},
@@ -94,6 +96,12 @@ CASE_MATRIX: dict[Action, set[str]] = {
     Action.VIEW_ROUTING: DISPATCH,
     Action.VIEW_SIMILAR: JURISDICTION | LEAD_UNIT,
     Action.MANAGE_ANSWERS: DISPATCH | {"supervisor"} | LEAD_UNIT,
+}
+# The same case once 住建局 reviews its replies (Unit.reply_review): handlers submit, the leader sends out.
+REVIEW_MATRIX: dict[Action, set[str]] = {
+    Action.REPLY_CASE: {"unit_leader"},
+    Action.SUBMIT_REPLY: LEAD_UNIT,
+    Action.REVIEW_REPLY: {"unit_leader"},
 }
 ASSIGNMENT_ACTIONS = {Action.CLAIM_ASSIGNMENT, Action.RETURN_ASSIGNMENT, Action.REPORT_ASSIST}
 
@@ -208,6 +216,22 @@ class CaseMatrixTests(LoopTestCase):
                     if not decision:
                         self.assertTrue(decision.reason, "a refusal must say why")
 
+    def test_review_matrix_when_the_lead_unit_reviews_replies(self):
+        from dajuan.cases.models import Case
+        from dajuan.org.models import Unit
+
+        Unit.objects.filter(pk=self.housing.pk).update(reply_review=True)
+        case = Case.objects.select_related("lead_unit").prefetch_related("assignments__unit").get(pk=self.case.pk)
+        for action, allowed in REVIEW_MATRIX.items():
+            for persona in [*PERSONAS, "nobody", "requester"]:
+                with self.subTest(action=action, persona=persona):
+                    decision = decide(self.fresh(getattr(self, persona)), action, case)
+                    self.assertIs(bool(decision), persona in allowed)
+                    if not decision:
+                        self.assertTrue(decision.reason, "a refusal must say why")
+        refusal = decide(self.fresh(self.handler), Action.REPLY_CASE, case)
+        self.assertIn("住建局", refusal.reason)
+
     def test_confidential_case_is_for_inspectors_only(self):
         for persona in [*PERSONAS, "requester"]:
             with self.subTest(persona=persona):
@@ -228,6 +252,28 @@ class CaseMatrixTests(LoopTestCase):
                 with self.subTest(persona=persona, case=case.number):
                     self.assertIs(case.pk in listed, bool(decide(user, Action.VIEW_CASE, case)))
 
+    def test_visible_case_and_visible_unit_work_agree_with_visible_cases(self):
+        """The one-case fetch of the case page, and the unit inboxes' scope, find what visible_cases does."""
+        from dajuan.access.policy import visible_case, visible_unit_work
+        from dajuan.cases import transitions
+        from dajuan.cases.models import Assignment, Case
+
+        transitions.claim(self.case.assignments.get(), by=self.handler)
+        numbers = list(Case.objects.values_list("number", flat=True))
+        for persona in [*PERSONAS, "nobody", "requester"]:
+            user = self.fresh(getattr(self, persona))
+            listed = set(visible_cases(user).values_list("number", flat=True))
+            for number in numbers:
+                with self.subTest(persona=persona, case=number):
+                    found = visible_case(user, number=number, prefetch_related=("assignments__unit",))
+                    self.assertIs(found is not None, number in listed)
+            with self.subTest(persona=persona, scope="unit work"):
+                live = Assignment.objects.filter(unit__in=scope.unit_scope(user), status__in=["pending", "claimed"])
+                expected = set(visible_cases(user).filter(pk__in=live.values("case_id")).values_list("pk", flat=True))
+                self.assertEqual(set(visible_unit_work(user, status__in=["pending", "claimed"])
+                                     .values_list("pk", flat=True)), expected)
+        self.assertIsNone(visible_case(self.fresh(self.handler), number="2099-999999"))
+
     def test_town_leader_sees_cases_of_the_grid_below(self):
         from dajuan.cases import transitions
         from dajuan.cases.choices import RequesterKind, Source
@@ -239,6 +285,9 @@ class CaseMatrixTests(LoopTestCase):
         self.assertTrue(visible_cases(self.fresh(self.town_leader)).filter(pk=case.pk).exists())
         self.assertTrue(visible_cases(self.fresh(self.grid_worker)).filter(pk=case.pk).exists())
         self.assertFalse(visible_cases(self.fresh(self.handler)).filter(pk=case.pk).exists())
+        # A leader above the lead unit reviews its replies too (the led subtree, as for suspensions).
+        self.assertTrue(decide(self.fresh(self.town_leader), Action.REVIEW_REPLY, case))
+        self.assertFalse(decide(self.fresh(self.grid_worker), Action.REVIEW_REPLY, case))
 
 
 class ApiTokenRuleTests(DistrictTestCase):

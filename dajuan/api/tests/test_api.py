@@ -19,7 +19,7 @@ class ApiTestCase(IntakeTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         cls.tokens = {}
-        for persona in ["dispatcher", "handler", "other_handler", "supervisor", "ent_user", "requester"]:
+        for persona in ["dispatcher", "handler", "other_handler", "supervisor", "ent_user", "requester", "unit_leader"]:
             user = getattr(cls, persona)
             cls.tokens[persona] = api_token_create(user=user, name="test", by=user)[1]
 
@@ -209,6 +209,35 @@ class TransitionTests(ApiTestCase):
                          .json()["status"], "replied")
         closed = self.call("post", f"/cases/{n}/callback", {"satisfaction": "satisfied"}, as_="supervisor")
         self.assertEqual(closed.json()["status"], "closed", closed.content)
+
+    def test_reply_review_over_the_api(self):
+        """Where 住建局 reviews replies: the handler's direct reply is refused, the submission waits, the
+        leader sends it back, the handler resubmits and the leader approves it out."""
+        from dajuan.org.models import Unit
+
+        Unit.objects.filter(code="QC-ZJJ").update(reply_review=True)
+        created = self.call("post", "/cases", NEW, headers={"Idempotency-Key": "review-000001"}).json()
+        n = created["number"]
+        self.call("post", f"/cases/{n}/dispatch", {"lead_unit": "QC-ZJJ"})
+        self.call("post", f"/cases/{n}/claim", as_="handler")
+        self.assertError(self.call("post", f"/cases/{n}/reply", {"text": "已恢复供电"}, as_="handler"), 403,
+                         "not_permitted")
+        submitted = self.call("post", f"/cases/{n}/reply/submit", {"text": "已恢复供电"}, as_="handler")
+        self.assertEqual(submitted.json()["status"], "reviewing", submitted.content)
+        self.assertError(self.call("post", f"/cases/{n}/reply/approve", as_="handler"), 403, "not_permitted")
+        self.assertError(self.call("post", f"/cases/{n}/reply/send-back", {"reason": " "}, as_="unit_leader"),
+                         400, "case_invalid", "reason")
+        back = self.call("post", f"/cases/{n}/reply/send-back", {"reason": "请说明原因"}, as_="unit_leader")
+        self.assertEqual(back.json()["status"], "in_progress", back.content)
+        self.assertError(self.call("post", f"/cases/{n}/reply/approve", as_="unit_leader"), 409,
+                         "invalid_transition")
+        self.call("post", f"/cases/{n}/reply/submit", {"text": "线路故障已修复，已恢复供电"}, as_="handler")
+        approved = self.call("post", f"/cases/{n}/reply/approve", as_="unit_leader")
+        self.assertEqual(approved.json()["status"], "replied", approved.content)
+        from dajuan.cases.models import Case
+
+        self.assertEqual(self.verbs(Case.objects.get(number=n))[-4:],
+                         ["reply_submitted", "reply_sent_back", "reply_submitted", "replied"])
 
     def test_refusals_conflicts_and_bad_bodies(self):
         n = self.case.number

@@ -103,9 +103,9 @@ class Case(models.Model):
         indexes = [
             # cases.selectors.case_list default order and the dispatcher's inbox.
             models.Index(fields=["status", "registered_at"], name="case_status_registered"),
-            # overdue sweeps and 即将超期 inboxes: open cases by reply deadline.
+            # overdue sweeps and 即将超期 inboxes: open cases by reply deadline (WITH_UNIT_STATUSES).
             models.Index(fields=["reply_due"], name="case_open_reply_due",
-                         condition=Q(status__in=["dispatched", "in_progress", "suspended"])),
+                         condition=Q(status__in=["dispatched", "in_progress", "suspended", "reviewing"])),
             # figures per unit and period.
             models.Index(fields=["lead_unit", "registered_at"], name="case_lead_registered"),
             # cases.selectors.case_list/case_page order and keyset (newest first): the unfiltered list,
@@ -157,8 +157,14 @@ class Assignment(models.Model):
                                     name="assignment_one_live_per_unit"),
         ]
         indexes = [
-            # Unit inboxes (待认领, 办理中) and access.visible_cases.
-            models.Index(fields=["unit", "status"], name="assignment_unit_status"),
+            # Unit inboxes (待认领, 办理中 …: unit, status and often role) and access.visible_unit_work. With
+            # role and case in it, PostgreSQL no longer prefers the partial assignment_one_live_lead index
+            # for "claimed lead assignments of a unit" (a 27,000-row walk at 200,000 cases), and the case
+            # ids come from the index.
+            models.Index(fields=["unit", "status", "role", "case"], name="assignment_unit_status"),
+            # access.visible_cases for unit staff: every case of the user's units, read from the index
+            # alone (a unit's whole history; 30 ms → 1 ms for 6,600 assignments on SQLite).
+            models.Index(fields=["unit", "case"], name="assignment_unit_case"),
         ]
 
     def __str__(self) -> str:

@@ -23,6 +23,7 @@ from dajuan.cases.choices import (
     Verb,
 )
 from dajuan.cases.models import Assignment, Attachment, Case, Evaluation, Event, ExtensionRequest
+from dajuan.org.models import Unit
 
 S = CaseStatus
 JURISDICTION = {"admin", "district_leader", "dispatcher", "supervisor", "inspector"}
@@ -52,9 +53,19 @@ def pending_request(case: Case) -> ExtensionRequest | None:
     return case.extension_requests.order_by("-pk").first()
 
 
-def reach(tc, status: CaseStatus, *, with_assist: bool = False, with_request: bool = False) -> Case:
-    """A new case brought to `status` through the transitions (the real way, every event recorded)."""
+def require_review(tc, required: bool = True) -> None:
+    """住建局's replies wait for its leader (the unit setting, as org.services.unit_set_reply_review sets it;
+    written directly because the cast has no administrator)."""
+    Unit.objects.filter(pk=tc.housing.pk).update(reply_review=required)
+    tc.housing.reply_review = required  # the object dispatch hands to the case as its lead unit
+
+
+def reach(tc, status: CaseStatus, *, with_assist: bool = False, with_request: bool = False,
+          review: bool = False) -> Case:
+    """A new case brought to `status` through the transitions (the real way, every event recorded).
+    `review`: 住建局 reviews replies (REVIEWING needs it)."""
     d = tc.dispatcher
+    require_review(tc, review or status == S.REVIEWING)
     case = new_case(tc)
     if status == S.RECEIVED:
         return case
@@ -79,6 +90,9 @@ def reach(tc, status: CaseStatus, *, with_assist: bool = False, with_request: bo
         return case
     if status == S.SUSPENDED:
         t.suspend(case, reason="等待法院判决。", by=d)
+        return case
+    if status == S.REVIEWING:
+        t.submit_reply(case, text="已修复。", by=tc.handler, override_assist=with_assist)
         return case
     t.reply(case, text="已修复。", by=tc.handler, override_assist=with_assist and status != S.IN_PROGRESS)
     if status == S.REPLIED:
@@ -153,6 +167,12 @@ SPECS = [
           lambda tc, c, by: t.note_progress(c, text="已到现场查看。", by=by), S.IN_PROGRESS),
     _spec("reply", Verb.REPLIED, S.IN_PROGRESS, LEAD_UNIT, "handler",
           lambda tc, c, by: t.reply(c, text="已修复。", by=by), S.REPLIED),
+    _spec("submit_reply", Verb.REPLY_SUBMITTED, S.IN_PROGRESS, LEAD_UNIT, "handler",
+          lambda tc, c, by: t.submit_reply(c, text="已修复，请审核。", by=by), S.REVIEWING, setup={"review": True}),
+    _spec("approve_reply", Verb.REPLIED, S.REVIEWING, {"unit_leader"}, "unit_leader",
+          lambda tc, c, by: t.approve_reply(c, by=by), S.REPLIED),
+    _spec("send_back_reply", Verb.REPLY_SENT_BACK, S.REVIEWING, {"unit_leader"}, "unit_leader",
+          lambda tc, c, by: t.send_back_reply(c, reason="答复未说明整改时限。", by=by), S.IN_PROGRESS),
     _spec("evaluate", Verb.EVALUATED, S.REPLIED, {"requester"}, "requester",
           lambda tc, c, by: t.evaluate(c, satisfaction=Satisfaction.SATISFIED, by=by), S.CLOSED,
           verbs=(Verb.EVALUATED, Verb.CLOSED)),

@@ -10,7 +10,17 @@ from dajuan.cases.choices import ENDED_STATUSES, AssignmentRole, CaseStatus
 from dajuan.cases.ledger import verify_chains, versions_out_of_step
 from dajuan.cases.models import Case
 from dajuan.cases.rules import ALLOWED_FROM
-from dajuan.cases.tests.loop_specs import EVERYONE, SPECS, assist, lead, new_case, pending_request, persona, snapshot
+from dajuan.cases.tests.loop_specs import (
+    EVERYONE,
+    SPECS,
+    assist,
+    lead,
+    new_case,
+    pending_request,
+    persona,
+    require_review,
+    snapshot,
+)
 from dajuan.core.errors import DomainError
 from dajuan.testing import LoopTestCase
 
@@ -29,7 +39,7 @@ class RandomSequenceTests(HypothesisTestCase, LoopTestCase):
         live = list(case.assignments.filter(status__in=LIVE))
         leads = [a for a in live if a.role == AssignmentRole.LEAD]
         self.assertLessEqual(len(leads), 1)
-        if case.status in (CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS, CaseStatus.SUSPENDED):
+        if case.status in (CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS, CaseStatus.SUSPENDED, CaseStatus.REVIEWING):
             self.assertEqual(len(leads), 1, case.status)
             self.assertEqual(leads[0].unit_id, case.lead_unit_id)
             expected = "pending" if case.status == CaseStatus.DISPATCHED else "claimed"
@@ -48,6 +58,8 @@ class RandomSequenceTests(HypothesisTestCase, LoopTestCase):
     @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.data())
     def test_random_sequences_keep_the_loop_consistent(self, data):
+        # Half the runs with 住建局 reviewing its replies (答复审核), so submit/approve/send back go deep too.
+        require_review(self, data.draw(st.booleans(), label="review"))
         cases = [new_case(self) for _ in range(3)]
         for _ in range(data.draw(st.integers(min_value=5, max_value=30), label="steps")):
             case = Case.objects.get(pk=data.draw(st.sampled_from(cases), label="case").pk)

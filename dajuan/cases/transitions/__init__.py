@@ -19,6 +19,7 @@ from dajuan.cases.transitions.handling import (
     suspend,
 )
 from dajuan.cases.transitions.intake import merge, register, reject
+from dajuan.cases.transitions.review import approve_reply, send_back_reply, submit_reply
 from dajuan.cases.transitions.routing import (
     add_assisting_units,
     claim,
@@ -30,7 +31,8 @@ from dajuan.cases.transitions.routing import (
 )
 
 __all__ = [
-    "add_assisting_units", "claim", "close", "comment", "decide_extension", "dispatch", "evaluate", "merge",
-    "note_progress", "register", "reject", "remove_assisting_unit", "reopen", "reply", "report_assist",
-    "request_extension", "resume", "return_to_dispatcher", "supervise", "suspend", "transfer",
+    "add_assisting_units", "approve_reply", "claim", "close", "comment", "decide_extension", "dispatch", "evaluate",
+    "merge", "note_progress", "register", "reject", "remove_assisting_unit", "reopen", "reply", "report_assist",
+    "request_extension", "resume", "return_to_dispatcher", "send_back_reply", "submit_reply", "supervise",
+    "suspend", "transfer",
 ]

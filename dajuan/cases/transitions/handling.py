@@ -113,21 +113,47 @@ def note_progress(case: Case, *, text: str, by, at: datetime | None = None, file
     return record_note(case, Verb.PROGRESS_NOTED, text=text, by=by, at=at, files=files)
 
 
+def pending_assist_names(case: Case, field: str = "unit__name") -> list[str]:
+    """The assisting units that have not reported yet (names, or `field` of their unit)."""
+    live = case.assignments.filter(role=AssignmentRole.ASSIST, status__in=LIVE).order_by("pk")
+    return list(live.values_list(field, flat=True))
+
+
+def check_claimed(case: Case, lead: Assignment, verb: Verb) -> None:
+    if lead.status != AssignmentStatus.CLAIMED:
+        raise InvalidTransition(case.number, verb=str(verb.label), status=str(AssignmentStatus(lead.status).label),
+                                hint=_("Claim it first."))
+
+
+def send_reply(case: Case, lead: Assignment, *, text: str, author, by, at: datetime, attachments: list[dict],
+               extra: dict | None = None) -> None:
+    """The reply goes out (a direct reply, or an approved one): the lead assignment is answered, assisting
+    units still pending are withdrawn (named in the ledger), the case waits for the evaluation."""
+    Assignment.objects.filter(pk=lead.pk).update(status=AssignmentStatus.REPLIED, replied_at=at, replied_by=author,
+                                                 reply_text=text)
+    overridden = end_live(case, AssignmentStatus.WITHDRAWN, at, role=AssignmentRole.ASSIST)
+    ledger.record(case, Verb.REPLIED, by=by, at=at, payload={
+        "unit": lead.unit.code, "text": text, "on_time": at <= lead.reply_due, "overridden": overridden,
+        "attachments": attachments, **(extra or {})},
+        changes={"status": CaseStatus.REPLIED, "replied_at": at})
+
+
 @transaction.atomic(durable=True)
 def reply(case: Case, *, text: str, by, at: datetime | None = None, files: Sequence = (),
           override_assist: bool = False) -> Case:
     """答复: the lead unit answers. Assisting units must have reported, unless a leader or dispatcher
-    overrides (the units still pending are named in the ledger)."""
+    overrides (the units still pending are named in the ledger). Where the lead unit reviews replies,
+    only its leader replies directly (access); a reply awaiting review is approved, not replied to."""
     require(by, Action.REPLY_CASE, case)
     start(case, Verb.REPLIED)
+    if case.status == CaseStatus.REVIEWING:
+        raise InvalidTransition(case.number, verb=str(Verb.REPLIED.label), status=str(CaseStatus.REVIEWING.label),
+                                hint=_("A reply is waiting for the leader's review: approve it or send it back."))
     text = validation.required_text(text, "text")
     checked = validation.attachments(files)
     lead = live_lead(case)
-    if lead.status != AssignmentStatus.CLAIMED:
-        raise InvalidTransition(case.number, verb=str(Verb.REPLIED.label),
-                                status=str(AssignmentStatus(lead.status).label), hint=_("Claim it first."))
-    pending = list(case.assignments.filter(role=AssignmentRole.ASSIST, status__in=LIVE)
-                   .values_list("unit__name", flat=True))
+    check_claimed(case, lead, Verb.REPLIED)
+    pending = pending_assist_names(case)
     if pending and not override_assist:
         raise Conflict(_("Waiting for the assisting units to report: %(units)s. Wait for them, or have the "
                          "lead unit's leader reply without them.") % {"units": "、".join(pending)},
@@ -135,11 +161,6 @@ def reply(case: Case, *, text: str, by, at: datetime | None = None, files: Seque
     if pending:
         require(by, Action.OVERRIDE_ASSIST, case)
     at = now_or(at)
-    Assignment.objects.filter(pk=lead.pk).update(status=AssignmentStatus.REPLIED, replied_at=at, replied_by=by,
-                                                 reply_text=text)
-    overridden = end_live(case, AssignmentStatus.WITHDRAWN, at, role=AssignmentRole.ASSIST)
-    ledger.record(case, Verb.REPLIED, by=by, at=at, payload={
-        "unit": lead.unit.code, "text": text, "on_time": at <= lead.reply_due, "overridden": overridden,
-        "attachments": attach(case, checked, by=by, at=at, seq=case.version + 1)},
-        changes={"status": CaseStatus.REPLIED, "replied_at": at})
+    send_reply(case, lead, text=text, author=by, by=by, at=at,
+               attachments=attach(case, checked, by=by, at=at, seq=case.version + 1))
     return case

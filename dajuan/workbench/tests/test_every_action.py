@@ -6,6 +6,7 @@ from django.urls import reverse
 from dajuan.cases import transitions
 from dajuan.cases.choices import CaseStatus, RequesterKind, Source
 from dajuan.cases.models import ExtensionRequest
+from dajuan.org.models import Unit
 from dajuan.testing import LoopTestCase
 from dajuan.workbench.actions import CASE_ACTIONS
 
@@ -104,7 +105,35 @@ class EveryActionTests(LoopTestCase):
         fourth = self.post(self.dispatcher, fourth, "close", {"note": "多次联系诉求人未接听"})
         self.assertEqual((fourth.status, fourth.closure_kind), (CaseStatus.CLOSED, "unevaluated"))
         done |= {"dispatch", "transfer", "return", "reject", "merge", "close"}
+
+        # 答复审核: 住建局 reviews replies.
+        Unit.objects.filter(pk=self.housing.pk).update(reply_review=True)
+        fifth = self.new_case()
+        transitions.dispatch(fifth, lead_unit=self.housing, by=self.dispatcher)
+        transitions.claim(fifth.assignments.get(), by=self.handler)
+        self.refused(self.handler, fifth, "reply", {"text": "x"})
+        self.refused(self.dispatcher, fifth, "submit-reply", {"text": "x"})
+        fifth = self.post(self.handler, fifth, "submit-reply", {"text": "已清理占道摊点"})
+        self.assertEqual(fifth.status, CaseStatus.REVIEWING)
+        self.refused(self.handler, fifth, "approve-reply")
+        self.refused(self.handler, fifth, "send-back-reply", {"reason": "x"})
+        self.post(self.unit_leader, fifth, "send-back-reply", {"reason": " "}, expect=400)
+        fifth = self.post(self.unit_leader, fifth, "send-back-reply", {"reason": "请写明长效管理措施"})
+        self.assertEqual(fifth.status, CaseStatus.IN_PROGRESS)
+        form = self.client_get_form(self.handler, fifth, "submit-reply")
+        self.assertIn("已清理占道摊点", form)  # the sent-back text is offered again to edit
+        fifth = self.post(self.handler, fifth, "submit-reply", {"text": "已清理占道摊点，并安排城管每日巡查"})
+        self.assertIn("每日巡查", self.client_get_form(self.unit_leader, fifth, "approve-reply"))
+        fifth = self.post(self.unit_leader, fifth, "approve-reply")
+        self.assertEqual(fifth.status, CaseStatus.REPLIED)
+        done |= {"submit-reply", "approve-reply", "send-back-reply"}
         self.assertEqual(done, {a.key for a in CASE_ACTIONS})
+
+    def client_get_form(self, user, case, key) -> str:
+        self.client.force_login(user)
+        response = self.client.get(reverse("workbench:case_action", args=[case.number, key]), headers=HX)
+        self.assertEqual(response.status_code, 200, key)
+        return response.content.decode()
 
     def test_merge_into_an_invisible_case_names_the_field(self):
         case = self.new_case()

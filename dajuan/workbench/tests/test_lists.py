@@ -150,12 +150,41 @@ class InboxTests(LoopTestCase):
         counts = {c.inbox.key: c.count for _g, cs in selectors.inbox_counts(self.fresh(self.dispatcher)) for c in cs}
         self.assertEqual(counts, {"received": 1, "returned": 0, "extensions": 1})
         counts = {c.inbox.key: c.count for _g, cs in selectors.inbox_counts(self.fresh(self.handler)) for c in cs}
-        self.assertEqual(counts, {"to_claim": 0, "in_progress": 1, "due_soon": 0, "overdue": 0, "assisting": 0})
+        self.assertEqual(counts, {"to_claim": 0, "in_progress": 1, "to_review": 0, "due_soon": 0, "overdue": 0,
+                                  "assisting": 0})
         later = selectors.Moment(now=timezone.now() + timedelta(days=30), soon=timezone.now() + timedelta(days=31))
         counts = {c.inbox.key: c.count for _g, cs in selectors.inbox_counts(self.fresh(self.supervisor), later)
                   for c in cs}
         self.assertEqual(counts["all_overdue"], 1)
         self.assertEqual(received.status, "received")
+
+    def test_replies_awaiting_review_are_the_units_to_review_inbox(self):
+        """待审核: counted for the lead unit (the leader acts, the handlers see what waits) until decided;
+        the dispatcher still decides a pending extension meanwhile."""
+        from dajuan.org.models import Unit
+
+        Unit.objects.filter(pk=self.housing.pk).update(reply_review=True)
+        transitions.claim(self.assignment, by=self.handler)
+        case = self.reload(self.case)
+        transitions.request_extension(case, working_days=3, reason="需协调", by=self.handler)
+        transitions.submit_reply(case, text="已修复电梯。", by=self.handler)
+
+        def counts(user):
+            return {c.inbox.key: c.count for _g, cs in selectors.inbox_counts(self.fresh(user)) for c in cs}
+
+        self.assertEqual(counts(self.unit_leader)["to_review"], 1)
+        self.assertEqual(counts(self.handler)["to_review"], 1)
+        self.assertEqual(set(counts(self.other_handler).values()), {0})
+        self.assertEqual(counts(self.dispatcher)["extensions"], 1)
+        self.client.force_login(self.unit_leader)
+        page = self.client.get(reverse("workbench:inbox", args=["to_review"]))
+        self.assertContains(page, self.case.number)
+        self.assertContains(page, 'data-count="to_review">1<')
+        detail = self.client.get(reverse("workbench:case_detail", args=[self.case.number]))
+        self.assertContains(detail, 'data-action="approve-reply"')
+        self.assertContains(detail, 'data-action="send-back-reply"')
+        transitions.approve_reply(self.reload(self.case), by=self.unit_leader)
+        self.assertEqual(counts(self.unit_leader)["to_review"], 0)
 
     def test_other_unit_counts_nothing_and_confidential_cases_are_never_counted(self):
         counts = {c.inbox.key: c.count for _g, cs in selectors.inbox_counts(self.fresh(self.other_handler))
@@ -215,3 +244,30 @@ class LeaderInboxTests(LoopTestCase):
         self.assertContains(response, self.case.number)
         self.assertContains(response, 'data-unit="QC-ZJJ"')
         self.assertContains(response, "响应率 = ")
+
+
+class UnitScopeTests(LoopTestCase):
+    def test_unit_inboxes_list_and_count_what_visible_cases_would(self):
+        """access.visible_unit_work is an equal, cheaper start for the unit inboxes: every persona's unit
+        inbox lists and counts the same cases as visible_cases ∩ the inbox's condition."""
+        from dajuan.access.policy import visible_cases
+        from dajuan.cases.selectors import case_list
+
+        transitions.claim(self.assignment, by=self.handler)
+        register(self.dispatcher, 1)
+        moment = selectors.Moment.at()
+        for persona in ("handler", "unit_leader", "other_handler", "town_leader", "grid_worker", "inspector",
+                        "dispatcher"):
+            user = self.fresh(getattr(self, persona))
+            for inbox in selectors.INBOXES:
+                if inbox.group != "unit":
+                    continue
+                with self.subTest(persona=persona, inbox=inbox.key):
+                    group = selectors.GROUP_BY_KEY["unit"]
+                    where = inbox.where(user, moment)
+                    fast = case_list(user, where=where, within=group.cases(user, moment))
+                    fast = set(fast.values_list("pk", flat=True))
+                    plain = set(visible_cases(user).filter(where).values_list("pk", flat=True))
+                    self.assertEqual(fast, plain)
+        self.assertTrue(set(case_list(self.fresh(self.handler), where=selectors.BY_KEY["in_progress"].where(
+            self.handler, moment), within=selectors.GROUP_BY_KEY["unit"].cases(self.handler, moment))))

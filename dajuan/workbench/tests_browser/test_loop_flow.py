@@ -73,7 +73,7 @@ class LoopInTheBrowserTests(StaticLiveServerTestCase):
             pass
 
         Cast.setUpTestData()
-        for name in ("dispatcher", "handler", "requester", "property_mgmt"):
+        for name in ("dispatcher", "handler", "unit_leader", "housing", "requester", "property_mgmt"):
             setattr(self, name, getattr(Cast, name))
         self.shot = 0
         self.new_case = transitions.register(
@@ -179,3 +179,78 @@ class LoopInTheBrowserTests(StaticLiveServerTestCase):
 
         case = Case.objects.get(pk=self.new_case.pk)
         self.assertEqual((case.status, case.reopen_count, case.satisfaction), (CaseStatus.CLOSED, 1, "satisfied"))
+
+    def test_reply_review_submit_send_back_resubmit_approve(self):
+        """答复审核: 住建局 reviews replies. The handler submits, the leader finds it in 待审核 and sends it
+        back with a reason, the handler edits the offered text and resubmits, the leader approves it out,
+        and the requester sees the reply (never the review in between)."""
+        from dajuan.org.models import Unit
+
+        Unit.objects.filter(pk=self.housing.pk).update(reply_review=True)
+        self.housing.refresh_from_db()
+        transitions.dispatch(self.new_case, lead_unit=self.housing, by=self.dispatcher)
+        transitions.claim(self.new_case.assignments.get(), by=self.handler)
+
+        # 1. The handler may not reply directly (the button says why) and submits for review.
+        handler = self.page_for(self.handler)
+        self.open_case(handler)
+        expect(handler.locator('button[data-action="reply"]')).to_be_disabled()
+        expect(handler.locator('button[data-action="reply"]')).to_have_attribute("data-reason", re_contains("审核"))
+        form = self.act(handler, "submit-reply")
+        form.locator("textarea[name=text]").fill("已安排市政疏通排水管道。")
+        form.locator("[data-submit]").click()
+        expect(self.status(handler)).to_have_attribute("data-status", CaseStatus.REVIEWING)
+        self.snap(handler, "review-submitted")
+
+        # 2. The leader finds it in 待审核 and sends it back; an empty reason is refused at the field.
+        leader = self.page_for(self.unit_leader)
+        leader.goto(f"{self.live_server_url}/inbox/to_review/")
+        expect(leader.locator("[data-count=to_review]")).to_have_text("1")
+        self.snap(leader, "review-inbox")
+        leader.locator(f'tr[data-case="{self.new_case.number}"] a').click()
+        form = self.act(leader, "send-back-reply")
+        form.locator("[data-submit]").click()
+        expect(leader.locator('[data-error-for="reason"]')).to_be_visible()
+        form = leader.locator('form[data-form="send-back-reply"]')
+        form.locator("textarea[name=reason]").fill("请写明复查安排。")
+        form.locator("[data-submit]").click()
+        expect(self.status(leader)).to_have_attribute("data-status", CaseStatus.IN_PROGRESS)
+        expect(leader.locator("[data-timeline]")).to_contain_text("请写明复查安排。")
+        self.snap(leader, "review-sent-back")
+
+        # 3. The handler sees why, edits the text offered again, and resubmits.
+        self.open_case(handler)
+        expect(handler.locator("[data-timeline]")).to_contain_text("请写明复查安排。")
+        form = self.act(handler, "submit-reply")
+        text = form.locator("textarea[name=text]")
+        expect(text).to_have_value("已安排市政疏通排水管道。")
+        text.fill("已安排市政疏通排水管道，三日后复查。")
+        form.locator("[data-submit]").click()
+        expect(self.status(handler)).to_have_attribute("data-status", CaseStatus.REVIEWING)
+        self.snap(handler, "review-resubmitted")
+
+        # 4. The leader reads the resubmitted reply and approves it: it goes out.
+        self.open_case(leader)
+        form = self.act(leader, "approve-reply")
+        expect(form.locator("textarea[name=submitted]")).to_have_value("已安排市政疏通排水管道，三日后复查。")
+        self.snap(leader, "review-approve-form")
+        form.locator("[data-submit]").click()
+        expect(self.status(leader)).to_have_attribute("data-status", CaseStatus.REPLIED)
+        self.snap(leader, "review-approved")
+
+        # 5. The requester sees the reply and can evaluate; the review itself is internal.
+        requester = self.page_for(self.requester)
+        self.open_case(requester)
+        expect(requester.locator("[data-timeline]")).to_contain_text("已安排市政疏通排水管道，三日后复查。")
+        expect(requester.locator("[data-timeline]")).not_to_contain_text("请写明复查安排。")
+        expect(requester.locator('a[data-action="evaluate"]')).to_be_visible()
+        self.snap(requester, "review-requester-sees-reply")
+        case = Case.objects.get(pk=self.new_case.pk)
+        self.assertEqual(list(case.events.order_by("seq").values_list("verb", flat=True))[-4:],
+                         ["reply_submitted", "reply_sent_back", "reply_submitted", "replied"])
+
+
+def re_contains(text: str):
+    import re
+
+    return re.compile(re.escape(text))

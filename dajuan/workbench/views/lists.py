@@ -19,10 +19,10 @@ PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _page(request, filters, where=None) -> tuple[object, DomainError | None]:
+def _page(request, filters, where=None, within=None) -> tuple[object, DomainError | None]:
     try:
         return case_page(request.user, filters, after=request.GET.get("after") or None, limit=PAGE_SIZE,
-                         where=where), None
+                         where=where, within=within), None
     except DomainError as error:
         return None, error
 
@@ -57,9 +57,11 @@ def inbox(request: HttpRequest, key: str) -> HttpResponse:
     box = selectors.BY_KEY.get(key)
     if box is None or box not in selectors.inboxes_for(request.user):
         raise Http404(_("No such inbox."))
-    groups = selectors.inbox_counts(request.user)
-    moment = selectors.Moment.at()
-    page, error = _page(request, None, where=box.where(request.user, moment))
+    moment = selectors.Moment.at()  # one reading of the clock and the calendar for the counts and the list
+    groups = selectors.inbox_counts(request.user, moment)
+    group = selectors.GROUP_BY_KEY[box.group]
+    page, error = _page(request, None, where=box.where(request.user, moment),
+                        within=group.cases(request.user, moment) if group.scope else None)
     figures = selectors.leader_figures(request.user, now=moment.now) if box.group == "leader" else None
     return render(request, "workbench/inbox.html", {
         "groups": groups, "inbox": box, "page": page, "error": error, "figures": figures,
