@@ -106,6 +106,16 @@ class Head:
         self.weights, self.bias = np.vstack(weights), np.asarray(bias, dtype=np.float32)
         return self
 
+    def relabelled(self, mapping: dict[str, str]) -> "Head":
+        """The same head answering `mapping[label]` for each of its labels (a one-to-one mapping)."""
+        head = Head(C=self.C, alpha=self.alpha)
+        new = np.array([mapping[str(label)] for label in self.classes_])
+        order = np.argsort(new, kind="stable")
+        head.classes_ = new[order]
+        if self.weights is not None:
+            head.weights, head.bias = self.weights[order], self.bias[order]
+        return head
+
     def margins(self, X) -> np.ndarray:
         if isinstance(X, tuple):  # one text as (columns, values), from Features.one
             cols, vals = X
@@ -148,7 +158,20 @@ class Router:
 def fit(texts: list[str], categories: list[str], units: list[str], *, C: float = 1.0) -> Router:
     features = Features()
     X = features.fit_transform(texts)
-    return Router(features, Head(C=C).fit(X, categories), Head(C=C).fit(X, units), trained_on=len(texts))
+    category = Head(C=C).fit(X, categories)
+    same = one_to_one(categories, units)  # the same partition: the same fit, under the units' names
+    unit = category.relabelled(same) if same is not None else Head(C=C).fit(X, units)
+    return Router(features, category, unit, trained_on=len(texts))
+
+
+def one_to_one(a: list[str], b: list[str]) -> dict[str, str] | None:
+    """a → b when the two labellings split the examples the same way (each category has its own unit),
+    else None."""
+    pairs = set(zip(a, b, strict=True))
+    forward = dict(pairs)
+    if len(forward) != len(pairs) or len({v for _k, v in pairs}) != len(pairs):
+        return None
+    return forward
 
 
 def split(labels: list[str]) -> tuple[list[int], list[int]]:
