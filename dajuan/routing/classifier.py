@@ -10,6 +10,7 @@ good enough to rank and to gate auto-dispatch at a high threshold.
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 from scipy import sparse
@@ -57,15 +58,17 @@ class Features:
         offset = 0
         for vectoriser, source in ((self.chars, textlib.chars(text)), (self.words, text)):
             analyse = vectoriser.build_analyzer()
-            vocabulary = vectoriser.vocabulary_
-            counts = Counter(vocabulary[t] for t in analyse(source) if t in vocabulary)
-            if counts:
-                idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-                tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+            counts = Counter(analyse(source))  # counted in C; each distinct term looked up once, below
+            columns = np.fromiter(map(vectoriser.vocabulary_.get, counts, repeat(-1)), dtype=np.int64,
+                                  count=len(counts))
+            known = columns >= 0
+            if known.any():
+                idx = columns[known]
+                tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))[known]
                 weight = (1.0 + np.log(tf)) * vectoriser.idf_[idx]
                 cols.append(idx + offset)
                 vals.append(weight / np.linalg.norm(weight))
-            offset += len(vocabulary)
+            offset += len(vectoriser.vocabulary_)
         if not cols:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         return np.concatenate(cols), np.concatenate(vals)
