@@ -184,15 +184,18 @@ def router_run(key: str, queries: int, limit: int = 0, reuse: bool = False) -> N
     for label, f1 in sorted(cat["per_class_f1"].items(), key=lambda kv: -kv[1]):
         print(f"    {names.get(label, label):<10} F1 {f1:.4f}")
     print(f"  training: {ev['train_seconds']} s in all = evaluation fit {ev.get('evaluate_seconds')} s "
-          f"+ final fit on every example {ev.get('fit_seconds')} s")
+          f"+ final fit on every example {ev.get('fit_seconds')} s; {ev.get('train_cpu_seconds')} CPU s "
+          f"(load average {os.getloadavg()[0]:.1f})")
     texts = [e.text for e in confirmed_dispatches()][:queries]
     suggest_text(texts[0])  # first call loads the model into this process
-    times = []
+    times, cpu = [], []
     for text in texts:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         suggest_text(text)
         times.append((time.perf_counter() - t) * 1000)
-    print(f"  suggestion latency over {len(times)} messages: p50 {pct(times, 50):.1f} ms  p95 {pct(times, 95):.1f} ms")
+        cpu.append((time.process_time() - c) * 1000)
+    print(f"  suggestion latency over {len(times)} messages: p50 {pct(times, 50):.1f} ms  p95 {pct(times, 95):.1f} ms "
+          f"(CPU p50 {pct(cpu, 50):.1f} ms  p95 {pct(cpu, 95):.1f} ms; load average {os.getloadavg()[0]:.1f})")
 
 
 def import_texts(rows: list[dict]) -> list[str]:
@@ -213,9 +216,9 @@ def direct_run(key: str, queries: int, limit: int = 0) -> None:
 
     rows = read(FILES[key])[:limit or None]
     texts, labels = import_texts(rows), [r["label"] for r in rows]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     router = classifier.train_and_evaluate(texts, labels, labels)
-    total = time.perf_counter() - started
+    total, cpu = time.perf_counter() - started, time.process_time() - cpu
     ev = router.evaluation
     cat = ev["category"]
     print(f"\n{FILES[key]} (direct, no database): {len(rows)} messages, {ev['features']} features")
@@ -224,7 +227,8 @@ def direct_run(key: str, queries: int, limit: int = 0) -> None:
     for label, f1 in sorted(cat["per_class_f1"].items(), key=lambda kv: -kv[1]):
         print(f"    {label:<10} F1 {f1:.4f}")
     print(f"  training: {total:.1f} s in all = evaluation fit {ev.get('evaluate_seconds')} s "
-          f"+ final fit on every example {ev.get('fit_seconds')} s")
+          f"+ final fit on every example {ev.get('fit_seconds')} s; {cpu:.1f} CPU s "
+          f"(load average {os.getloadavg()[0]:.1f})")
     times = []
     for text in texts[:queries]:
         t = time.perf_counter()
@@ -259,7 +263,8 @@ def similar_run(size: int, queries: int) -> None:
         index.query(text, k=10)
         times.append((time.perf_counter() - t) * 1000)
     print(f"  top-10 lookup over {len(times)} real messages: p50 {pct(times, 50):.1f} ms  "
-          f"p95 {pct(times, 95):.1f} ms  (mean {statistics.mean(times):.1f} ms)")
+          f"p95 {pct(times, 95):.1f} ms  (mean {statistics.mean(times):.1f} ms; load average "
+          f"{os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":
