@@ -13,6 +13,7 @@ run: bootstrap
 	DAJUAN_DEBUG=1 $(BIN)/dajuan migrate --no-input
 	DAJUAN_DEBUG=1 $(BIN)/dajuan createcachetable
 	DAJUAN_DEBUG=1 $(BIN)/dajuan demo_load
+	DAJUAN_DEBUG=1 $(BIN)/dajuan warm_routing
 	DAJUAN_DEBUG=1 $(BIN)/dajuan runserver 127.0.0.1:$(PORT)
 
 test: bootstrap lint pytest

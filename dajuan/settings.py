@@ -300,3 +300,6 @@ DAJUAN_DUPLICATE_WINDOW_DAYS = envint("DAJUAN_DUPLICATE_WINDOW_DAYS", 30)
 DAJUAN_HOTSPOT_WINDOW_DAYS = envint("DAJUAN_HOTSPOT_WINDOW_DAYS", 7)
 DAJUAN_HOTSPOT_BASELINE_WINDOWS = envint("DAJUAN_HOTSPOT_BASELINE_WINDOWS", 8)
 DAJUAN_HOTSPOT_MIN_CASES = envint("DAJUAN_HOTSPOT_MIN_CASES", 5)
+# The similar-case index snapshot `dajuan warm_routing` (and the worker) write and servers load on first use;
+# empty: every process builds its own index on first use. Shared storage when servers run on several hosts.
+DAJUAN_SIMILARITY_SNAPSHOT = os.environ.get("DAJUAN_SIMILARITY_SNAPSHOT", str(VAR_DIR / "similarity-index.npz"))

@@ -11,6 +11,7 @@ from dajuan.dashboard.forms import PeriodForm
 from dajuan.dashboard.selectors import dashboard_data
 from dajuan.org.choices import Role, UnitKind
 from dajuan.org.models import Unit
+from dajuan.routing.hotspots import hotspots_for_unit
 
 # Units offered in the picker; villages and grids are reached by drilling down through the rankings.
 PICKER_KINDS = (UnitKind.DISTRICT, UnitKind.DEPARTMENT, UnitKind.TOWN, UnitKind.SERVICE_CENTRE)
@@ -39,6 +40,7 @@ def _context(request: HttpRequest) -> tuple[dict, int]:
     if not valid:
         return context, 400
     context["data"] = dashboard_data(request.user, unit=unit, period=form.cleaned_data["period"])
+    context["hotspots"] = hotspots_for_unit(request.user, unit)
     return context, 200
 
 

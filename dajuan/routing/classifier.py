@@ -10,6 +10,7 @@ good enough to rank and to gate auto-dispatch at a high threshold.
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 from scipy import sparse
@@ -57,15 +58,17 @@ class Features:
         offset = 0
         for vectoriser, source in ((self.chars, textlib.chars(text)), (self.words, text)):
             analyse = vectoriser.build_analyzer()
-            vocabulary = vectoriser.vocabulary_
-            counts = Counter(vocabulary[t] for t in analyse(source) if t in vocabulary)
-            if counts:
-                idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-                tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+            counts = Counter(analyse(source))  # counted in C; each distinct term looked up once, below
+            columns = np.fromiter(map(vectoriser.vocabulary_.get, counts, repeat(-1)), dtype=np.int64,
+                                  count=len(counts))
+            known = columns >= 0
+            if known.any():
+                idx = columns[known]
+                tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))[known]
                 weight = (1.0 + np.log(tf)) * vectoriser.idf_[idx]
                 cols.append(idx + offset)
                 vals.append(weight / np.linalg.norm(weight))
-            offset += len(vocabulary)
+            offset += len(vectoriser.vocabulary_)
         if not cols:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         return np.concatenate(cols), np.concatenate(vals)
@@ -105,6 +108,16 @@ class Head:
             bias.append(float(svm.intercept_[0]))
         self.weights, self.bias = np.vstack(weights), np.asarray(bias, dtype=np.float32)
         return self
+
+    def relabelled(self, mapping: dict[str, str]) -> "Head":
+        """The same head answering `mapping[label]` for each of its labels (a one-to-one mapping)."""
+        head = Head(C=self.C, alpha=self.alpha)
+        new = np.array([mapping[str(label)] for label in self.classes_])
+        order = np.argsort(new, kind="stable")
+        head.classes_ = new[order]
+        if self.weights is not None:
+            head.weights, head.bias = self.weights[order], self.bias[order]
+        return head
 
     def margins(self, X) -> np.ndarray:
         if isinstance(X, tuple):  # one text as (columns, values), from Features.one
@@ -148,7 +161,20 @@ class Router:
 def fit(texts: list[str], categories: list[str], units: list[str], *, C: float = 1.0) -> Router:
     features = Features()
     X = features.fit_transform(texts)
-    return Router(features, Head(C=C).fit(X, categories), Head(C=C).fit(X, units), trained_on=len(texts))
+    category = Head(C=C).fit(X, categories)
+    same = one_to_one(categories, units)  # the same partition: the same fit, under the units' names
+    unit = category.relabelled(same) if same is not None else Head(C=C).fit(X, units)
+    return Router(features, category, unit, trained_on=len(texts))
+
+
+def one_to_one(a: list[str], b: list[str]) -> dict[str, str] | None:
+    """a → b when the two labellings split the examples the same way (each category has its own unit),
+    else None."""
+    pairs = set(zip(a, b, strict=True))
+    forward = dict(pairs)
+    if len(forward) != len(pairs) or len({v for _k, v in pairs}) != len(pairs):
+        return None
+    return forward
 
 
 def split(labels: list[str]) -> tuple[list[int], list[int]]:

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -148,6 +149,14 @@ def hotspot_acknowledge(hotspot: Hotspot, *, by) -> Hotspot:
 def hotspot_list(user, *, open_only: bool = True):
     rows = visible_hotspots(user).select_related("unit")
     return rows.filter(acknowledged_at__isnull=True) if open_only else rows
+
+
+def hotspots_for_unit(user, unit: Unit, *, limit: int = 10) -> list[Hotspot]:
+    """The open warnings this user may see whose responsible unit lies in `unit`'s subtree, strongest first
+    (the dashboard's panel). At the district root, warnings without a responsible unit are included."""
+    within = Q(unit__path__startswith=unit.path)
+    rows = hotspot_list(user).filter(within | Q(unit__isnull=True) if unit.depth == 1 else within)
+    return list(rows.order_by("-score", "-raised_at", "pk")[:limit])
 
 
 def hotspot_cases(user, hotspot: Hotspot):

@@ -97,6 +97,10 @@ class Hotspot(models.Model):
     def __str__(self) -> str:
         return f"{self.get_dimension_display()} {self.label}: {self.count}"
 
+    @property
+    def window_days(self) -> int:
+        return round((self.window_end - self.window_start).total_seconds() / 86400)
+
 
 class AnswerPush(models.Model):
     """One delivery of a standard answer to one enterprise (推送记录): who got it, when, from whom."""

@@ -1,16 +1,23 @@
 """Similar past cases and possible duplicates (selectors: reads only).
 
-One SimilarityIndex per process, built on first use from every case and kept fresh by adding the
-cases registered since (one query for rows with a higher primary key on every lookup). The index only
+One SimilarityIndex per process, kept fresh by adding the cases registered since (one query for rows
+with a higher primary key on every lookup). On first use a process loads the snapshot that
+`dajuan warm_routing` (or the worker's `warm_similarity` task) wrote to DAJUAN_SIMILARITY_SNAPSHOT — about
+a second at a million cases — and only builds the index itself when there is no snapshot of this
+database. A snapshot keeps the texts cases had when it was written; a later rebuild picks up edits. The index only
 proposes candidates; what a person is shown is always cut down by `access.visible_cases`, so a case
 they may not see (a confidential one, another unit's) never appears, nor counts, nor changes an order.
 """
 
+import hashlib
+import logging
 import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 
 from dajuan.access.actions import Action
@@ -24,23 +31,65 @@ CANDIDATES = 200  # index hits looked up before scoping: a unit sees few cases, 
 DUPLICATE_MIN_SCORE = 0.45  # index score to consider a pair at all
 DUPLICATE_MIN_JACCARD = 0.5  # exact character 3-gram overlap that flags a duplicate
 
+logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _state: dict = {"index": None, "last_pk": 0}
 
 
+def _fingerprint(last_pk: int) -> str:
+    """Names this database and its case `last_pk`, so a snapshot is never read against another database."""
+    row = Case.objects.filter(pk=last_pk).values_list("number", "registered_at").first()
+    key = f"{connection.vendor}|{connection.settings_dict['NAME']}|{last_pk}|{row}"
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _build() -> tuple[SimilarityIndex, int]:
+    rows = Case.objects.order_by("pk").values_list("pk", "title", "content")
+    ids, texts = [], []
+    for pk, title, content in rows.iterator(chunk_size=5000):
+        ids.append(pk)
+        texts.append(case_text(title, content))
+    return SimilarityIndex().build(ids, texts), (ids[-1] if ids else 0)
+
+
+def _snapshot_load() -> tuple[SimilarityIndex, int] | None:
+    path = settings.DAJUAN_SIMILARITY_SNAPSHOT
+    if not path:
+        return None
+    try:
+        index, meta = SimilarityIndex.load(path)
+    except (OSError, ValueError, KeyError) as error:
+        logger.info("no similar-case index snapshot at %s (%s): building the index", path, error)
+        return None
+    if meta.get("fingerprint") != _fingerprint(meta.get("last_pk", 0)):
+        logger.warning("the similar-case index snapshot at %s is of another database: building the index", path)
+        return None
+    logger.info("loaded the similar-case index snapshot at %s (%d cases)", path, len(index))
+    return index, meta["last_pk"]
+
+
+def index_snapshot_write() -> dict:
+    """Build the index from every case and write it to DAJUAN_SIMILARITY_SNAPSHOT for servers to load.
+    Returns what was written: path, cases, seconds."""
+    path = settings.DAJUAN_SIMILARITY_SNAPSHOT
+    started = time.perf_counter()
+    index, last_pk = _build()
+    if path:
+        index.save(path, meta={"last_pk": last_pk, "fingerprint": _fingerprint(last_pk)})
+    return {"path": str(path), "cases": len(index), "seconds": round(time.perf_counter() - started, 1)}
+
+
 def case_index() -> SimilarityIndex:
-    """The process's index, built on first use, with every case registered since added."""
+    """The process's index, loaded from the snapshot (or built) on first use, with every case registered
+    since added."""
     with _lock:
+        if _state["index"] is None:
+            _state["index"], _state["last_pk"] = _snapshot_load() or _build()
         index = _state["index"]
-        rows = Case.objects.filter(pk__gt=_state["last_pk"]).order_by("pk").values_list("pk", "title", "content")
-        if index is None:
-            rows = list(rows.iterator(chunk_size=5000))
-            index = SimilarityIndex().build([r[0] for r in rows], [case_text(r[1], r[2]) for r in rows])
-            _state["index"] = index
-        else:
-            rows = list(rows)
-            index.add([r[0] for r in rows], [case_text(r[1], r[2]) for r in rows])
+        rows = list(Case.objects.filter(pk__gt=_state["last_pk"]).order_by("pk")
+                    .values_list("pk", "title", "content").iterator(chunk_size=5000))
         if rows:
+            index.add([r[0] for r in rows], [case_text(r[1], r[2]) for r in rows])
             _state["last_pk"] = rows[-1][0]
         return index
 

@@ -2,7 +2,10 @@
 
 The active RouterModel is loaded once per process and replaced as soon as another version becomes
 active: every call asks the database which version is active (one indexed single-row query), so a
-`train_router` run or a rollback is picked up by every server without a restart.
+`train_router` run or a rollback is picked up by every server without a restart. That query is the
+only one a suggestion makes: the categories and units the model can name are kept beside it, re-read
+when the version changes, when a category or unit is saved in this process, and at least every
+LABEL_ROWS_SECONDS (for changes made by other processes).
 """
 
 import threading
@@ -18,22 +21,44 @@ from dajuan.routing.models import RouterModel
 from dajuan.routing.text import case_text
 from dajuan.routing.training import load
 
+LABEL_ROWS_SECONDS = 30.0
+
 _lock = threading.Lock()
 _loaded: dict = {"pk": None, "version": None, "router": None}
+_label_rows: dict = {"pk": None, "at": 0.0, "categories": {}, "units": {}}
+
+
+def forget_label_rows(**kwargs) -> None:
+    """Signal receiver (cache invalidation only): a category or unit changed."""
+    _label_rows["pk"] = None
+
+
+def _rows_for(pk: tuple, router: classifier.Router) -> tuple[dict, dict]:
+    """code → Category and code → Unit for every label the model knows."""
+    rows = _label_rows
+    if rows["pk"] != pk or time.monotonic() - rows["at"] > LABEL_ROWS_SECONDS:
+        categories = Category.objects.in_bulk([str(c) for c in router.category.classes_], field_name="code")
+        units = Unit.objects.in_bulk([str(u) for u in router.unit.classes_], field_name="code")
+        rows.update(pk=pk, at=time.monotonic(), categories=categories, units=units)
+    return rows["categories"], rows["units"]
 
 
 def active_router() -> tuple[int, classifier.Router] | None:
     """(version, router) of the active model, loading it if another version became active; None if
     no model was trained yet."""
-    row = RouterModel.objects.filter(is_active=True).values_list("pk", "version").first()
+    # Unordered, and only columns stored before the model blob: SQLite answers from the partial index
+    # routermodel_one_active and the row's first page. (ORDER BY, or a column after the blob such as
+    # is_active or sha256 read from the table, walks the blob's overflow pages: ~20 ms a suggestion.)
+    row = next(iter(RouterModel.objects.filter(is_active=True).values_list("pk", "version", "created_at")[:1]),
+               None)
     if row is None:
         return None
-    pk, version = row
-    if _loaded["pk"] != pk:
+    key, version = (row[0], row[2]), row[1]  # the time too: a primary key can be reused (rolled back)
+    if _loaded["pk"] != key:
         with _lock:
-            if _loaded["pk"] != pk:
-                blob = RouterModel.objects.values_list("blob", flat=True).get(pk=pk)
-                _loaded.update(pk=pk, version=version, router=load(blob))
+            if _loaded["pk"] != key:
+                blob = RouterModel.objects.values_list("blob", flat=True).get(pk=key[0])
+                _loaded.update(pk=key, version=version, router=load(blob))
     return _loaded["version"], _loaded["router"]
 
 
@@ -62,8 +87,7 @@ def suggest_text(text: str, k: int = 3) -> Suggestion:
         return Suggestion()
     version, router = loaded
     guesses = router.suggest(text, k=k)
-    categories = Category.objects.in_bulk([g.label for g in guesses["category"]], field_name="code")
-    units = Unit.objects.in_bulk([g.label for g in guesses["unit"]], field_name="code")
+    categories, units = _rows_for(_loaded["pk"], router)
     return Suggestion(
         version=version,
         categories=[(categories[g.label], g.confidence) for g in guesses["category"]

@@ -5,6 +5,7 @@ Pre-segmented input (words separated by spaces, as some exports are) is handled 
 word boundaries for the word features and removed for the character features.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -43,5 +44,6 @@ def words(text: str) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)  # words repeat: the suggestion path checks each once per process
 def _is_punct(word: str) -> bool:
     return all(unicodedata.category(c)[0] in "PSZ" for c in word)

@@ -1,8 +1,12 @@
 """Hotspot warnings: a planted burst fires, a flat series does not; scoped to the responsible unit."""
 
 from datetime import timedelta
+from io import StringIO
 
+from django.core.management import call_command
+from django.test import TransactionTestCase
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from dajuan.access.policy import visible_hotspots
 from dajuan.cases import transitions
@@ -12,7 +16,7 @@ from dajuan.core.errors import NotPermitted
 from dajuan.notify.models import Message
 from dajuan.routing.hotspots import burst_score, hotspot_acknowledge, hotspot_cases, hotspots_detect
 from dajuan.routing.models import Hotspot, HotspotDimension
-from dajuan.testing import LoopTestCase
+from dajuan.testing import LoopTestCase, build_cast
 
 
 class HotspotTests(LoopTestCase):
@@ -88,3 +92,26 @@ class HotspotCommandTests(LoopTestCase):
         out = StringIO()
         call_command("detect_hotspots", stdout=out)
         self.assertIn("0 hotspot warning(s)", out.getvalue())
+
+
+class HotspotWorkerTests(TransactionTestCase):
+    """The worker queues hotspot detection; a planted burst becomes a warning its unit is told about."""
+
+    def test_worker_once_detects_a_planted_burst(self):
+        build_cast(self)
+        water = category_add(code="SW", name="积水内涝", default_lead_unit=self.housing)
+        now = timezone.now()
+        for week in range(1, 9):
+            transitions.register(title="积水", content="雨后积水", source=Source.GRID, category=water,
+                                 requester_kind=RequesterKind.CITIZEN, requester_name="市民", by=self.dispatcher,
+                                 at=now - timedelta(weeks=week))
+        for i in range(9):
+            transitions.register(title=f"积水{i}", content="雨后积水严重", source=Source.GRID, category=water,
+                                 requester_kind=RequesterKind.CITIZEN, requester_name="市民", by=self.dispatcher,
+                                 at=now - timedelta(hours=i + 1))
+        call_command("worker", "--once", stdout=StringIO())
+        [hotspot] = Hotspot.objects.all()
+        self.assertEqual((hotspot.dimension, hotspot.count, hotspot.unit), (HotspotDimension.CATEGORY, 9, self.housing))
+        result = DBTaskResult.objects.get(task_path="dajuan.routing.tasks.run_hotspots")
+        self.assertEqual(result.status, "SUCCESSFUL")
+        self.assertTrue(Message.objects.filter(recipient=self.handler, kind="hotspot_raised").exists())

@@ -181,3 +181,23 @@ class OneTextPathTests(LoopTestCase):
         one = np.vstack([router.category.margins(router.features.one(t)) for t in probe])
         np.testing.assert_allclose(batch, one, atol=1e-4)
         self.assertEqual(router.suggest("拖欠工资三个月")["category"][0].label, "j")
+
+    def test_a_unit_labelling_that_splits_like_the_categories_reuses_their_fit(self):
+        """Each category with its own unit: the unit head is the category head under the units' names —
+        the same margins a separate fit gives — and any other labelling is fitted on its own."""
+        import numpy as np
+
+        from dajuan.routing import classifier
+        from dajuan.routing.tests.history import JOBS, PROPERTY
+
+        texts = [f"{a}{b}，请尽快处理。" for a in PROPERTY for b in PROPERTY if a != b][:20]
+        texts += [f"{a}{b}，多次反映无果。" for a in JOBS for b in JOBS if a != b][:20]
+        categories = ["p"] * 20 + ["j"] * 20
+        units = ["Z-housing"] * 20 + ["A-labour"] * 20  # sorted the other way round
+        router = classifier.fit(texts, categories, units)
+        X = router.features.transform(["小区电梯停运，物业不作为", "拖欠工资三个月"])
+        separate = classifier.Head().fit(router.features.transform(texts), units)
+        self.assertEqual(list(router.unit.classes_), ["A-labour", "Z-housing"])
+        np.testing.assert_allclose(router.unit.margins(X), separate.margins(X), atol=1e-3)
+        self.assertEqual(router.unit.predict(X), ["Z-housing", "A-labour"])
+        self.assertIsNone(classifier.one_to_one(categories, ["u1"] * 10 + ["u2"] * 30))

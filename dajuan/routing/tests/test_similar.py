@@ -108,3 +108,70 @@ class DuplicateTests(LoopTestCase):
     def test_only_those_who_may_merge_see_duplicates(self):
         with self.assertRaises(NotPermitted):
             similar.duplicates_for(self.handler, self.case)
+
+
+class SnapshotTests(LoopTestCase):
+    """`warm_routing` writes the index; a fresh process loads it instead of building, adds the cases
+    registered since, and never reads a snapshot of another database."""
+
+    def setUp(self):
+        import tempfile
+
+        from django.test import override_settings
+
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        self.path = f"{folder.name}/index.npz"
+        overridden = override_settings(DAJUAN_SIMILARITY_SNAPSHOT=self.path)
+        overridden.enable()
+        self.addCleanup(overridden.disable)
+        similar.reset_index()
+        self.addCleanup(similar.reset_index)
+
+    def register(self, content, title="东关小区电梯停运"):
+        return transitions.register(title=title, content=content, source=Source.HOTLINE,
+                                    requester_kind=RequesterKind.CITIZEN, requester_name="市民", by=self.dispatcher)
+
+    def test_a_process_loads_the_snapshot_and_adds_later_cases(self):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        from dajuan.cases.models import Case
+
+        lift = self.register(LIFT)
+        self.register("路灯不亮，夜间出行不便。", title="路灯不亮")
+        out = StringIO()
+        call_command("warm_routing", stdout=out)
+        before = Case.objects.count()
+        self.assertIn(f"{before} cases indexed", out.getvalue())
+        later = self.register(PROBE)
+        with self.assertLogs("dajuan.routing.similar", "INFO") as logs:
+            index = similar.case_index()
+        self.assertIn(f"loaded the similar-case index snapshot at {self.path} ({before} cases)", logs.output[0])
+        self.assertEqual(len(index), before + 1)
+        self.assertEqual([pk for pk, _score in index.query(LIFT, k=1)], [lift.pk])
+        self.assertEqual(index.query(PROBE, k=1)[0], (later.pk, 1.0))
+
+    def test_a_snapshot_of_another_database_is_ignored(self):
+        self.register(LIFT)
+        similar.index_snapshot_write()
+        from dajuan.routing.similarity import SimilarityIndex
+
+        index, meta = SimilarityIndex.load(self.path)
+        index.save(self.path, meta={**meta, "fingerprint": "another database"})
+        from dajuan.cases.models import Case
+
+        with self.assertLogs("dajuan.routing.similar", "INFO") as logs:
+            self.assertEqual(len(similar.case_index()), Case.objects.count())
+        self.assertIn("is of another database: building the index", logs.output[0])
+
+    def test_a_missing_or_damaged_snapshot_means_a_build(self):
+        self.register(LIFT)
+        with open(self.path, "wb") as f:
+            f.write(b"not an index")
+        from dajuan.cases.models import Case
+
+        with self.assertLogs("dajuan.routing.similar", "INFO") as logs:
+            self.assertEqual(len(similar.case_index()), Case.objects.count())
+        self.assertIn("no similar-case index snapshot", logs.output[0])

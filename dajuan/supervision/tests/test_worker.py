@@ -21,7 +21,8 @@ class WorkerCommandTests(TransactionTestCase):
         call_command("worker", "--once", stdout=StringIO())
         self.assertEqual(SweepRun.objects.count(), 1)
         results = DBTaskResult.objects.all()
-        self.assertEqual(sorted(r.task_path.rsplit(".", 1)[-1] for r in results), ["deliver_outbox", "run_sweep"])
+        self.assertEqual(sorted(r.task_path.rsplit(".", 1)[-1] for r in results),
+                         ["deliver_outbox", "run_hotspots", "run_sweep"])
         self.assertEqual({r.status for r in results}, {"SUCCESSFUL"})
         self.assertEqual({m.status for m in Message.objects.filter(key="test:1")}, {MessageStatus.SENT})
 
@@ -30,6 +31,8 @@ class CommandInputTests(SimpleTestCase):
     def test_bad_worker_options_name_the_fix(self):
         with self.assertRaisesMessage(CommandError, "--sweep-every must be a positive number"):
             call_command("worker", "--sweep-every", "0")
+        with self.assertRaisesMessage(CommandError, "--hotspots-every must be a positive number"):
+            call_command("worker", "--hotspots-every", "-1")
 
     def test_sweep_command_rejects_a_bad_time(self):
         with self.assertRaisesMessage(CommandError, "use ISO 8601"):

@@ -1,6 +1,7 @@
 """`dajuan worker`: run background work — the django-tasks database queue, plus a timer that queues the
-periodic tasks (the supervision sweep, outbox delivery). Several workers may run at once: the queue hands
-each task to one of them, and the sweep and delivery are themselves safe to run concurrently."""
+periodic tasks (the supervision sweep, outbox delivery, hotspot detection, the similar-case index snapshot).
+Several workers may run at once: the queue hands each task to one of them, and the sweep and delivery are
+themselves safe to run concurrently."""
 
 import os
 import socket
@@ -12,6 +13,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from dajuan.notify.tasks import deliver_outbox
+from dajuan.routing.tasks import run_hotspots, warm_similarity
 from dajuan.supervision.tasks import run_sweep
 
 
@@ -26,19 +28,25 @@ def enqueue_unless_waiting(task) -> bool:
 
 class Command(BaseCommand):
     help = ("Run the background worker: tasks from the database queue, the supervision sweep every "
-            "--sweep-every seconds and outbox delivery every --deliver-every seconds. --once queues one "
-            "sweep and one delivery, runs the queue dry and exits (for cron or a test).")
+            "--sweep-every seconds, outbox delivery every --deliver-every seconds, hotspot detection every "
+            "--hotspots-every seconds and the similar-case index snapshot every --index-every seconds (first "
+            "at start, so servers load it instead of building it). --once queues one sweep, one delivery and "
+            "one hotspot detection, runs the queue dry and exits (for cron or a test).")
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--sweep-every", type=float, default=300.0, help="seconds between sweeps (default 300)")
         parser.add_argument("--deliver-every", type=float, default=15.0,
                             help="seconds between outbox deliveries (default 15)")
+        parser.add_argument("--hotspots-every", type=float, default=3600.0,
+                            help="seconds between hotspot detections (default 3600)")
+        parser.add_argument("--index-every", type=float, default=86400.0,
+                            help="seconds between rebuilds of the similar-case index snapshot (default 86400)")
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between queue polls (default 1)")
         parser.add_argument("--once", action="store_true", help="queue the periodic tasks once, run dry, exit")
         parser.add_argument("--worker-id", default="", help="name in the task results (default host:pid)")
 
     def handle(self, *args, **options) -> None:
-        for name in ("sweep_every", "deliver_every", "interval"):
+        for name in ("sweep_every", "deliver_every", "hotspots_every", "index_every", "interval"):
             if options[name] <= 0:
                 raise CommandError(f"--{name.replace('_', '-')} must be a positive number of seconds.")
         worker_id = options["worker_id"] or f"{socket.gethostname()}:{os.getpid()}"
@@ -48,6 +56,7 @@ class Command(BaseCommand):
         if options["once"]:
             run_sweep.enqueue()
             deliver_outbox.enqueue()
+            run_hotspots.enqueue()
             worker.run()
             self.stdout.write(f"worker {worker_id}: queue empty, exiting")
             return
@@ -55,7 +64,9 @@ class Command(BaseCommand):
         timer = threading.Thread(target=self._timer, args=(stop, options), daemon=True, name="dajuan-timer")
         timer.start()
         self.stdout.write(f"worker {worker_id}: sweep every {options['sweep_every']:g}s, "
-                          f"delivery every {options['deliver_every']:g}s; Ctrl+C to stop")
+                          f"delivery every {options['deliver_every']:g}s, hotspots every "
+                          f"{options['hotspots_every']:g}s, index snapshot every {options['index_every']:g}s; "
+                          "Ctrl+C to stop")
         worker.configure_signals()
         try:
             worker.run()
@@ -63,7 +74,8 @@ class Command(BaseCommand):
             stop.set()
 
     def _timer(self, stop: threading.Event, options) -> None:
-        schedule = [(run_sweep, options["sweep_every"]), (deliver_outbox, options["deliver_every"])]
+        schedule = [(run_sweep, options["sweep_every"]), (deliver_outbox, options["deliver_every"]),
+                    (run_hotspots, options["hotspots_every"]), (warm_similarity, options["index_every"])]
         next_at = dict.fromkeys(range(len(schedule)), 0.0)
         clock = 0.0
         tick = min(every for _task, every in schedule) / 3
