@@ -1,6 +1,10 @@
 """The outbox receiver of the ledger: for each event, the people who must hear of it get one message,
 written in the event's own transaction (cases.signals.event_recorded)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -8,6 +12,19 @@ from django.utils.translation import gettext as _
 from dajuan.cases.choices import SupervisionLevel, Verb
 from dajuan.notify import recipients
 from dajuan.notify.services import outbox_add
+
+_history = ContextVar("dajuan_notify_history", default=False)
+
+
+@contextmanager
+def history_recorded() -> Iterator[None]:
+    """Events recorded inside are past history being entered (a ledger import), not news: nobody is
+    told of them — a spreadsheet of last year's work orders would otherwise message every unit again."""
+    token = _history.set(True)
+    try:
+        yield
+    finally:
+        _history.reset(token)
 
 
 def _units(*entries) -> list[str]:
@@ -50,6 +67,8 @@ def people_for(event, case) -> set[int]:
 
 
 def on_event_recorded(sender, event, case, **kwargs) -> None:
+    if _history.get():
+        return
     people = people_for(event, case) - {event.actor_id}
     if not people:
         return

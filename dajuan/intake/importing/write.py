@@ -14,6 +14,7 @@ from dajuan.core.errors import DomainError
 from dajuan.intake.importing.check import CaseImportReport, RowProblem, case_import_check
 from dajuan.intake.models import ImportBatch
 from dajuan.intake.services import case_register
+from dajuan.notify.events import history_recorded
 
 Progress = Callable[[int, int], None]
 
@@ -26,7 +27,8 @@ def case_import_commit(name: str, data: bytes, mapping: dict[str, str] | None = 
     total = len(report.plans)
     for done, plan in enumerate(report.plans, start=1):
         try:
-            _write_row(plan, by=by)
+            with history_recorded():
+                _write_row(plan, by=by)
         except DomainError as error:
             report.problems.append(RowProblem(plan.row, error.field or "", "", error.message, _(
                 "Rows before this one were imported; fix this row and import the file again (imported rows are "

@@ -13,12 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
+from dajuan.cases import transitions
 from dajuan.cases.choices import CaseStatus, ClosureKind, Source, Verb
 from dajuan.cases.models import Case
 from dajuan.core.errors import NotPermitted
 from dajuan.intake.importing import case_import_check, case_import_commit
 from dajuan.intake.models import ImportBatch
+from dajuan.intake.services import case_register
 from dajuan.intake.testing import IntakeTestCase
+from dajuan.notify.models import Message
 
 HEADERS = ["工单编号", "登记时间", "来源", "诉求内容", "分类", "诉求人", "联系电话", "承办单位", "答复内容", "答复时间"]
 GOOD = [
@@ -114,6 +117,7 @@ class ImportCheckTests(IntakeTestCase):
 
 class ImportCommitTests(IntakeTestCase):
     def test_commit_goes_through_the_loop_at_the_original_times(self):
+        messages = Message.objects.count()
         report = case_import_commit("12345.xlsx", xlsx(GOOD), by=self.dispatcher)
         self.assertTrue(report.committed, report.problems)
         self.assertEqual(report.written, 3)
@@ -130,6 +134,12 @@ class ImportCommitTests(IntakeTestCase):
                                              Verb.CLOSED])
         self.assertEqual(third.events.get(verb=Verb.REPLIED).at, local("2025-03-24 16:00"))
         self.assertEqual(third.events.get(verb=Verb.CLAIMED).actor, self.handler)
+        # Last year's work orders are history, not news: nobody is messaged about them.
+        self.assertEqual(Message.objects.count(), messages)
+        case_register(by=self.dispatcher, channel=Source.HOTLINE, title="今天的来电", content="路灯不亮",
+                      requester_name="市民", category=self.property_mgmt)
+        transitions.dispatch(Case.objects.get(title="今天的来电"), lead_unit=self.housing, by=self.dispatcher)
+        self.assertGreater(Message.objects.count(), messages)  # while new work still reaches the unit
 
     def test_a_reimport_is_recognised_and_duplicates_nothing(self):
         data = xlsx(GOOD)
