@@ -529,7 +529,6 @@ def load_history(connection, district: District, size: int) -> int:
 
 def _time_reads(connection, district: District, args) -> None:
     from django.conf import settings
-    from django.db import reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
@@ -552,7 +551,6 @@ def _time_reads(connection, district: District, args) -> None:
     page = _timed(args.runs, lambda: client.get("/dashboard/", secure=True))
     with CaptureQueriesContext(connection) as page_queries:
         client.get("/dashboard/", secure=True)
-    reset_queries()
     print(f"dashboard:       dashboard_data {selector} · {len(queries)} queries", flush=True)
     print(f"                 GET /dashboard/ (test client) {page} · {len(page_queries)} queries", flush=True)
     if args.profile:

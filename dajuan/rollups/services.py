@@ -85,12 +85,12 @@ def _difference(old: Contribution, new: Contribution) -> dict[str, dict[str, int
 
 
 def _apply(delta: dict[str, dict[str, int]], *, tables: dict[type, str] | None = None) -> None:
-    """Add the delta to the rollup rows, creating missing ones: multi-row INSERT … ON CONFLICT DO UPDATE
-    per table (SQLite ≥ 3.24 and PostgreSQL alike), so concurrent writers never race on creating a row and
-    an event costs a statement per layer, not one per row. Rows go in key order, so concurrent writers
-    lock them in the same order. A large delta (a rebuild's chunk) is split into statements within the
-    database's parameter limit. `tables` writes a model's rows into another table of the same shape (the
-    recount's temporary tables)."""
+    """Add the delta to the rollup rows, creating missing ones: INSERT … ON CONFLICT DO UPDATE per table
+    (SQLite ≥ 3.24 and PostgreSQL alike), so concurrent writers never race on creating a row and an event
+    costs a statement per layer, not one per row. Rows go in key order, so concurrent writers lock them in
+    the same order. The rows travel as one array per column on PostgreSQL (unnest), as multi-row VALUES
+    within the parameter limit on SQLite, so a rebuild's chunk of thousands of rows is cheap too. `tables`
+    writes a model's rows into another table of the same shape (the recount's temporary tables)."""
     by_model: dict[type, list[tuple[dict, dict[str, int]]]] = defaultdict(list)
     for key in sorted(delta):
         model, lookup = _lookup(key)
@@ -103,23 +103,29 @@ def _apply(delta: dict[str, dict[str, int]], *, tables: dict[type, str] | None =
         fields = [model._meta.get_field(name).column for name in names]
         columns = sorted({column for _lookup_, changes in rows for column in changes})
         zeros = _zero_columns(model, [*fields, *columns])
-        placeholders = "(" + ", ".join(["%s"] * (len(fields) + len(columns)) + ["0"] * len(zeros)) + ")"
-        per_statement = max(1, (connection.features.max_query_params or 65535) // (len(fields) + len(columns)))
-
-        head = f"INSERT INTO {table} ({', '.join(qn(c) for c in [*fields, *columns, *zeros])}) VALUES "
         tail = (f" ON CONFLICT ({', '.join(qn(c) for c in fields)}) DO UPDATE SET "
                 + ", ".join(f"{qn(c)} = {table}.{qn(c)} + EXCLUDED.{qn(c)}" for c in columns))
-        full = head + ", ".join([placeholders] * per_statement) + tail
+        values = [[connection.ops.adapt_datefield_value(lookup[n]) if n == "day" else lookup[n] for n in names]
+                  + [changes.get(c, 0) for c in columns] for lookup, changes in rows]
         with connection.cursor() as cursor:
-            for first in range(0, len(rows), per_statement):
-                chunk = rows[first:first + per_statement]
-                params = []
-                for lookup, changes in chunk:
-                    params += [connection.ops.adapt_datefield_value(lookup[n]) if n == "day" else lookup[n]
-                               for n in names]
-                    params += [changes.get(c, 0) for c in columns]
-                cursor.execute(full if len(chunk) == per_statement
-                               else head + ", ".join([placeholders] * len(chunk)) + tail, params)
+            if connection.vendor == "postgresql":
+                # One array per column (unnest): a statement of any length has len(columns) parameters, where
+                # a VALUES list of thousands of placeholders costs the driver more than the database.
+                types = [model._meta.get_field(n).db_type(connection) for n in names] + ["integer"] * len(columns)
+                cursor.execute(
+                    f"INSERT INTO {table} ({', '.join(qn(c) for c in [*fields, *columns, *zeros])}) "
+                    f"SELECT {', '.join(['u.' + qn(c) for c in [*fields, *columns]] + ['0'] * len(zeros))} "
+                    f"FROM unnest({', '.join(f'%s::{t}[]' for t in types)}) AS u "
+                    f"({', '.join(qn(c) for c in [*fields, *columns])}){tail}",
+                    [list(column) for column in zip(*values, strict=True)])
+                continue
+            placeholders = "(" + ", ".join(["%s"] * (len(fields) + len(columns)) + ["0"] * len(zeros)) + ")"
+            per_statement = max(1, connection.features.max_query_params // (len(fields) + len(columns)))
+            head = f"INSERT INTO {table} ({', '.join(qn(c) for c in [*fields, *columns, *zeros])}) VALUES "
+            for first in range(0, len(values), per_statement):
+                chunk = values[first:first + per_statement]
+                cursor.execute(head + ", ".join([placeholders] * len(chunk)) + tail,
+                               [v for row in chunk for v in row])
 
 
 def _zero_columns(model, present: list[str]) -> list[str]:
@@ -328,13 +334,18 @@ def rollups_rebuild(*, progress: Callable[[int], None] | None = None, chunk_size
             cursor.execute(f"DELETE FROM {qn(model._meta.db_table)}")
     n = 0
     table = qn(CaseContribution._meta.db_table)
-    per_statement = max(1, (connection.features.max_query_params or 65535) // 2)
     for totals, contributions in _chunked_totals(progress, chunk_size):
         _apply(totals)
         n += len(contributions)
+        rows = [(pk, json.dumps(counts)) for pk, counts in contributions]
         with connection.cursor() as cursor:
-            for first in range(0, len(contributions), per_statement):
-                chunk = contributions[first:first + per_statement]
+            if connection.vendor == "postgresql":
+                cursor.execute(f"INSERT INTO {table} (case_id, counts) SELECT * FROM unnest(%s::bigint[], "
+                               f"%s::text[]::jsonb[])", [[pk for pk, _c in rows], [c for _pk, c in rows]])
+                continue
+            per_statement = connection.features.max_query_params // 2
+            for first in range(0, len(rows), per_statement):
+                chunk = rows[first:first + per_statement]
                 cursor.execute(f"INSERT INTO {table} (case_id, counts) VALUES {', '.join(['(%s, %s)'] * len(chunk))}",
-                               [v for pk, counts in chunk for v in (pk, json.dumps(counts))])
+                               [v for row in chunk for v in row])
     return Case.objects.count()
