@@ -49,7 +49,19 @@ def main() -> None:
     parser.add_argument("--no-check", action="store_true", help="skip check_rollups (a full recount)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of one dashboard call per size")
     parser.add_argument("--keep", action="store_true", help="leave the last size's data in the database")
+    parser.add_argument("--reads-only", action="store_true",
+                        help="time the dashboard and the assessment on a database this script filled (--keep)")
     args = parser.parse_args()
+    if args.reads_only:
+        import django
+        from django.db import connection
+
+        django.setup()
+        from dajuan.cases.models import Case
+
+        print(f"reads only: {Case.objects.count():,} cases · database: {connection.vendor} · load average {_load()}")
+        _time_reads(connection, District.existing(), args)
+        return
 
     connection = None
     try:
@@ -128,6 +140,7 @@ class District:
 
         self = cls()
         User = get_user_model()
+        self.quarter = quarter_of(timezone.localdate() - timedelta(days=92))  # the last full quarter
 
         def person(username: str, name: str, unit, role: str):
             user = User.objects.create_user(username=username, password=None, full_name=name)
@@ -158,8 +171,6 @@ class District:
                                        (Priority.CRITICAL, 2, LimitUnit.WORKING_HOURS)]:
             deadline_policy_set(category=None, priority=priority, reply_limit=amount, limit_unit=unit)
         self.categories = [category_add(code=f"C{i:02d}", name=f"类别{i}") for i in range(30)]
-        today = timezone.localdate()
-        self.quarter = quarter_of(today - timedelta(days=92))  # the last full quarter
         for code, metric in [("A", Metric.CLAIM_RATE), ("B", Metric.ON_TIME_REPLY_RATE),
                              ("C", Metric.SATISFACTION_RATE), ("D", Metric.REOPEN_RATE),
                              ("E", Metric.SPOT_CHECK_FAILURES), ("F", Metric.SAME_DAY_CLAIM_SHARE),
@@ -170,6 +181,22 @@ class District:
                                                      key_work=code in "BC")
                 IndicatorWeight.objects.create(indicator=indicator, year=self.quarter[0], quarter=self.quarter[1],
                                                weight=10)
+        return self
+
+
+    @classmethod
+    def existing(cls) -> "District":
+        """The district a previous run built (--keep), for --reads-only."""
+        from django.contrib.auth import get_user_model
+        from django.utils import timezone
+
+        from dajuan.assessment.selectors import quarter_of
+        from dajuan.org.models import Unit
+
+        self = cls()
+        self.root = Unit.objects.get(code="QC")
+        self.supervisor = get_user_model().objects.get(username="ducha")
+        self.quarter = quarter_of(timezone.localdate() - timedelta(days=92))
         return self
 
 
@@ -540,7 +567,8 @@ def _time_reads(connection, district: District, args) -> None:
     period = default_period(today)
     user = district.supervisor
     dashboard_data(user, unit=district.root, period=period, today=today)  # warm caches
-    selector = _timed(args.runs, lambda: dashboard_data(user, unit=district.root, period=period, today=today))
+    selector = _timed(args.runs, lambda: dashboard_data(user, unit=district.root, period=period, today=today),
+                      connection)
     with CaptureQueriesContext(connection) as queries:
         dashboard_data(user, unit=district.root, period=period, today=today)
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -548,7 +576,7 @@ def _time_reads(connection, district: District, args) -> None:
     client.force_login(user)
     response = client.get("/dashboard/", secure=True)
     assert response.status_code == 200, response.status_code
-    page = _timed(args.runs, lambda: client.get("/dashboard/", secure=True))
+    page = _timed(args.runs, lambda: client.get("/dashboard/", secure=True), connection)
     with CaptureQueriesContext(connection) as page_queries:
         client.get("/dashboard/", secure=True)
     print(f"dashboard:       dashboard_data {selector} · {len(queries)} queries", flush=True)
@@ -563,22 +591,29 @@ def _time_reads(connection, district: District, args) -> None:
     year, quarter = district.quarter
     with CaptureQueriesContext(connection) as queries:
         result = compute(year, quarter, today=today)
-    assessment = _timed(3, lambda: compute(year, quarter, today=today))
+    assessment = _timed(3, lambda: compute(year, quarter, today=today), connection)
     print(f"assessment:      {year} Q{quarter}, {len(result['units'])} units: {assessment} · "
           f"{len(queries)} queries", flush=True)
 
 
-def _timed(runs: int, call) -> str:
+def _timed(runs: int, call, connection) -> str:
+    """p50/p95 wall time and p50 CPU time of this process over `runs` calls; on PostgreSQL on this host also
+    the server backend's mean CPU time per call (on SQLite the database's work is in this process's CPU)."""
     walls, cpus = [], []
+    clock = Clock(connection)
+    server_before = clock._server_cpu()
     for _ in range(runs):
         started, started_cpu = time.perf_counter(), time.process_time()
         call()
         walls.append((time.perf_counter() - started) * 1000)
         cpus.append((time.process_time() - started_cpu) * 1000)
+    server_after = clock._server_cpu()
+    server = ("" if server_before is None or server_after is None
+              else f", server CPU {(server_after - server_before) / runs * 1000:.0f} ms/run")
     walls.sort()
     p95 = walls[min(len(walls) - 1, round(len(walls) * 0.95) - 1)]
-    return (f"p50 {statistics.median(walls):.1f} ms, p95 {p95:.1f} ms (CPU p50 {statistics.median(cpus):.1f} ms, "
-            f"{runs} runs)")
+    return (f"p50 {statistics.median(walls):.1f} ms, p95 {p95:.1f} ms (CPU p50 {statistics.median(cpus):.1f} ms"
+            f"{server}, {runs} runs)")
 
 
 def _verify_sample(connection, n: int) -> tuple[int, int]:
