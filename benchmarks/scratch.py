@@ -39,3 +39,46 @@ def cast():
     build_cast(Cast)
     Cast.category = Category.objects.create(code="JS", name="城乡建设", default_lead_unit=Cast.housing)
     return Cast
+
+
+def bulk_insert(connection, model, columns: list[str], rows: list[tuple]) -> None:
+    """Insert rows (tuples in `columns` order, Python values) straight into the model's table, bypassing
+    the ORM: COPY on PostgreSQL, executemany on SQLite. Datetimes must be aware; they are written as Django
+    writes them (naive UTC text on SQLite). JSON columns take already-serialised text. For bulk-loading
+    what the services would have written, many times faster than bulk_create at millions of rows."""
+    if not rows:
+        return
+    from datetime import UTC, datetime
+
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        fields = {f.column: f for f in model._meta.concrete_fields}
+        stamps = [i for i, c in enumerate(columns) if fields[c].get_internal_type() == "DateTimeField"]
+
+        def sqlite_row(row: tuple) -> tuple:
+            row = list(row)
+            for i in stamps:
+                value = row[i]
+                if isinstance(value, datetime):
+                    row[i] = str(value.astimezone(UTC).replace(tzinfo=None))
+            return row
+
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})",
+                           map(sqlite_row, rows) if stamps else rows)
+
+
+def reset_sequences(connection, models) -> None:
+    """After rows were inserted with explicit ids: move PostgreSQL's id sequences past them (SQLite's
+    AUTOINCREMENT follows by itself)."""
+    from django.core.management.color import no_style
+
+    statements = connection.ops.sequence_reset_sql(no_style(), models)
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)

@@ -24,6 +24,8 @@ OPEN_STATUSES = frozenset({
     CaseStatus.RECEIVED, CaseStatus.RETURNED, CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS, CaseStatus.SUSPENDED,
     CaseStatus.REVIEWING,
 })
+# The same in a fixed order, for SQL that must repeat a partial index's condition exactly (cases.Case).
+OPEN_STATUS_LIST = tuple(sorted(OPEN_STATUSES))
 # With a unit: the statuses in which the lead unit's clock is running or paused.
 WITH_UNIT_STATUSES = frozenset({CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS, CaseStatus.SUSPENDED,
                                 CaseStatus.REVIEWING})

@@ -4,11 +4,10 @@ every non-confidential case's `rollup_counts(contribution)`, and CaseContributio
 one (checked by `recount_differences`).
 """
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime
-from itertools import groupby
-from operator import itemgetter
+from datetime import UTC, date, datetime
 
 from django.db import connections, models, router, transaction
 
@@ -85,11 +84,13 @@ def _difference(old: Contribution, new: Contribution) -> dict[str, dict[str, int
     return delta
 
 
-def _apply(delta: dict[str, dict[str, int]]) -> None:
-    """Add the delta to the rollup rows, creating missing ones: one multi-row INSERT … ON CONFLICT DO UPDATE
-    per table (SQLite ≥ 3.24 and PostgreSQL alike), so concurrent writers never race on creating a row and
-    an event costs a statement per layer, not one per row. Rows go in key order, so concurrent writers
-    lock them in the same order."""
+def _apply(delta: dict[str, dict[str, int]], *, tables: dict[type, str] | None = None) -> None:
+    """Add the delta to the rollup rows, creating missing ones: INSERT … ON CONFLICT DO UPDATE per table
+    (SQLite ≥ 3.24 and PostgreSQL alike), so concurrent writers never race on creating a row and an event
+    costs a statement per layer, not one per row. Rows go in key order, so concurrent writers lock them in
+    the same order. The rows travel as one array per column on PostgreSQL (unnest), as multi-row VALUES
+    within the parameter limit on SQLite, so a rebuild's chunk of thousands of rows is cheap too. `tables`
+    writes a model's rows into another table of the same shape (the recount's temporary tables)."""
     by_model: dict[type, list[tuple[dict, dict[str, int]]]] = defaultdict(list)
     for key in sorted(delta):
         model, lookup = _lookup(key)
@@ -97,24 +98,46 @@ def _apply(delta: dict[str, dict[str, int]]) -> None:
     for model, rows in by_model.items():
         connection = connections[router.db_for_write(model)]
         qn = connection.ops.quote_name
-        table = qn(model._meta.db_table)
+        table = qn((tables or {}).get(model, model._meta.db_table))
         names = list(rows[0][0])
         fields = [model._meta.get_field(name).column for name in names]
         columns = sorted({column for _lookup_, changes in rows for column in changes})
         zeros = _zero_columns(model, [*fields, *columns])
-        placeholders = "(" + ", ".join(["%s"] * (len(fields) + len(columns)) + ["0"] * len(zeros)) + ")"
-        sql = (
-            f"INSERT INTO {table} ({', '.join(qn(c) for c in [*fields, *columns, *zeros])}) "
-            f"VALUES {', '.join([placeholders] * len(rows))} "
-            f"ON CONFLICT ({', '.join(qn(c) for c in fields)}) DO UPDATE SET "
-            + ", ".join(f"{qn(c)} = {table}.{qn(c)} + EXCLUDED.{qn(c)}" for c in columns)
-        )
-        params = []
-        for lookup, changes in rows:
-            params += [connection.ops.adapt_datefield_value(lookup[n]) if n == "day" else lookup[n] for n in names]
-            params += [changes.get(c, 0) for c in columns]
+        tail = (f" ON CONFLICT ({', '.join(qn(c) for c in fields)}) DO UPDATE SET "
+                + ", ".join(f"{qn(c)} = {table}.{qn(c)} + EXCLUDED.{qn(c)}" for c in columns))
+        values = [[connection.ops.adapt_datefield_value(lookup[n]) if n == "day" else lookup[n] for n in names]
+                  + [changes.get(c, 0) for c in columns] for lookup, changes in rows]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            if connection.vendor == "postgresql":
+                # One array per column (unnest): a statement of any length has len(columns) parameters, where
+                # a VALUES list of thousands of placeholders costs the driver more than the database.
+                types = [model._meta.get_field(n).db_type(connection) for n in names] + ["integer"] * len(columns)
+                cursor.execute(
+                    f"INSERT INTO {table} ({', '.join(qn(c) for c in [*fields, *columns, *zeros])}) "
+                    f"SELECT {', '.join(['u.' + qn(c) for c in [*fields, *columns]] + ['0'] * len(zeros))} "
+                    f"FROM unnest({', '.join(f'%s::{t}[]' for t in types)}) AS u "
+                    f"({', '.join(qn(c) for c in [*fields, *columns])}){tail}",
+                    [_pg_array(column) for column in zip(*values, strict=True)])
+                continue
+            placeholders = "(" + ", ".join(["%s"] * (len(fields) + len(columns)) + ["0"] * len(zeros)) + ")"
+            per_statement = max(1, connection.features.max_query_params // (len(fields) + len(columns)))
+            head = f"INSERT INTO {table} ({', '.join(qn(c) for c in [*fields, *columns, *zeros])}) VALUES "
+            for first in range(0, len(values), per_statement):
+                chunk = values[first:first + per_statement]
+                cursor.execute(head + ", ".join([placeholders] * len(chunk)) + tail,
+                               [v for row in chunk for v in row])
+
+
+def _pg_array(values: Iterable) -> str:
+    """A PostgreSQL array literal ("{1,2}", '{"a","b"}') for a column of ints, strings or dates: the driver's
+    own list adapter escapes element by element and costs more than the upsert at a rebuild's size."""
+    parts = []
+    for value in values:
+        if isinstance(value, int):
+            parts.append(str(value))
+        else:
+            parts.append('"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return "{" + ",".join(parts) + "}"
 
 
 def _zero_columns(model, present: list[str]) -> list[str]:
@@ -150,24 +173,45 @@ def on_event_recorded(sender, *, event: Event, case: Case, **kwargs) -> None:
 
 
 def ledger_contributions(*, chunk_size: int = 5000) -> Iterator[tuple[int, Contribution]]:
-    """Every case's contribution recomputed from the ledger: two streamed queries, cases and their events,
-    merged by case id (memory stays flat at any size)."""
-    cases = Case.objects.order_by("pk").values_list(*_CASE_FIELDS).iterator(chunk_size=chunk_size)
-    events = (Event.objects.filter(verb__in=FACT_VERBS).order_by("case_id", "seq")
-              .values_list("case_id", "verb", "at", "payload").iterator(chunk_size=chunk_size))
-    grouped = groupby(events, key=itemgetter(0))
-    pending = next(grouped, None)
-    for row in cases:
-        case = _CaseRow(*row)
-        rows: list = []
-        while pending is not None and pending[0] <= case.pk:
-            if pending[0] == case.pk:
-                rows = [r[1:] for r in pending[1]]
-            else:
-                for _ in pending[1]:
-                    pass
-            pending = next(grouped, None)
-        yield case.pk, contribution(case, rows)
+    """Every case's contribution recomputed from the ledger, in case id order. Reads chunks of cases by
+    keyset (id > last) and their fact events by the same id range, as raw rows (the walk needs only
+    verb, time and payload; Django's per-value converters would cost more than the walk): memory stays
+    flat and each query is bounded at any size."""
+    connection = connections[router.db_for_read(Event)]
+    qn = connection.ops.quote_name
+    case_table, event_table = qn(Case._meta.db_table), qn(Event._meta.db_table)
+    columns = ", ".join(qn(Case._meta.pk.column if name == "pk" else Case._meta.get_field(name).column)
+                        for name in _CASE_FIELDS)
+    verbs = ", ".join(["%s"] * len(FACT_VERBS))
+    pk = qn(Case._meta.pk.column)
+    cases_sql = f"SELECT {columns} FROM {case_table} WHERE {pk} > %s ORDER BY {pk} LIMIT %s"
+    events_sql = (f"SELECT case_id, verb, at, payload FROM {event_table} WHERE case_id >= %s AND case_id <= %s "
+                  f"AND verb IN ({verbs}) ORDER BY case_id, seq")
+    last = 0
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(cases_sql, [last, chunk_size])
+            cases = cursor.fetchall()
+            if not cases:
+                return
+            cursor.execute(events_sql, [cases[0][0], cases[-1][0], *[str(v) for v in FACT_VERBS]])
+            events = cursor.fetchall()
+        by_case: dict[int, list] = defaultdict(list)
+        for case_id, verb, at, payload in events:
+            by_case[case_id].append((verb, _as_datetime(at), json.loads(payload) if isinstance(payload, str)
+                                     else payload))
+        for row in cases:
+            case = _CaseRow(*row)
+            case.registered_at = _as_datetime(case.registered_at)
+            yield case.pk, contribution(case, by_case.get(case.pk, ()))
+        last = cases[-1][0]
+
+
+def _as_datetime(value) -> datetime:
+    """A stored moment as an aware datetime: SQLite gives Django's naive UTC text, PostgreSQL a datetime."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class _CaseRow:
@@ -178,15 +222,25 @@ class _CaseRow:
             setattr(self, name, value)
 
 
-def recount(progress: Callable[[int], None] | None = None) -> dict[str, Counter]:
-    """The rollups as a full recount of the ledger would have them (nothing written)."""
+def _chunked_totals(progress: Callable[[int], None] | None, chunk_size: int
+                    ) -> Iterator[tuple[dict[str, Counter], list[tuple[int, Contribution]]]]:
+    """The ledger's contributions summed into rollup keys (rollup_counts) per chunk of `chunk_size` cases,
+    with the chunk's contributions: what a rebuild writes and a recount compares, a chunk at a time, so
+    memory holds one chunk's keys however long the ledger."""
     totals: dict[str, Counter] = defaultdict(Counter)
-    for n, (_pk, counts) in enumerate(ledger_contributions(), start=1):
+    contributions: list[tuple[int, Contribution]] = []
+    n = 0
+    for n, (pk, counts) in enumerate(ledger_contributions(), start=1):
         for key, columns in rollup_counts(counts).items():
             totals[key].update(columns)
+        if counts:
+            contributions.append((pk, counts))
+        if n % chunk_size == 0:
+            yield totals, contributions
+            totals, contributions = defaultdict(Counter), []
         if progress and n % 10000 == 0:
             progress(n)
-    return totals
+    yield totals, contributions
 
 
 def stored_totals() -> dict[str, Counter]:
@@ -206,43 +260,112 @@ def stored_totals() -> dict[str, Counter]:
     return totals
 
 
-def recount_differences(progress: Callable[[int], None] | None = None) -> list[tuple[str, str, int, int]]:
-    """(key, column, stored, recounted) for every count where the rollups disagree with the ledger."""
-    stored, counted = stored_totals(), recount(progress)
+def recount_differences(progress: Callable[[int], None] | None = None, *, chunk_size: int = 50000
+                        ) -> list[tuple[str, str, int, int]]:
+    """(key, column, stored, recounted) for every count where the rollups disagree with the ledger.
+
+    The recount is summed chunk by chunk into temporary tables shaped like the rollups (the same upserts
+    as the receiver), then compared with the stored rows in SQL, so memory stays flat at any size. Rows
+    whose counts are all zero count as absent on both sides."""
+    connection = connections[router.db_for_write(DailyRollup)]
+    qn = connection.ops.quote_name
+    tables = {model: f"recount_{model._meta.db_table}" for model in _LAYERS}
+    try:
+        for model, temp in tables.items():
+            keys, counters = _layer_columns(model)
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {qn(temp)}")
+                cursor.execute(f"CREATE TEMPORARY TABLE {qn(temp)} AS SELECT "
+                               f"{', '.join(qn(c) for c in [*keys, *counters])} "
+                               f"FROM {qn(model._meta.db_table)} WHERE 1 = 0")
+                cursor.execute(f"CREATE UNIQUE INDEX {qn(temp + '_key')} ON {qn(temp)} "
+                               f"({', '.join(qn(c) for c in keys)})")
+        for totals, _contributions in _chunked_totals(progress, chunk_size):
+            _apply(totals, tables=tables)
+        problems = []
+        for model, temp in tables.items():
+            problems += _compare(connection, model, qn(model._meta.db_table), qn(temp))
+        return sorted(problems)
+    finally:
+        with connection.cursor() as cursor:
+            for temp in tables.values():
+                cursor.execute(f"DROP TABLE IF EXISTS {qn(temp)}")
+
+
+_LAYERS = (DailyRollup, UnitDay, DayBreakdown, GridDay)
+
+
+def _layer_columns(model) -> tuple[list[str], list[str]]:
+    """A rollup table's key columns (as _lookup names them) and its counter columns."""
+    keys = {DailyRollup: ["day", "unit_code", "category_id", "channel"], UnitDay: ["day", "unit_code"],
+            DayBreakdown: ["day", "dimension", "value"], GridDay: ["day", "grid_id"]}[model]
+    return keys, _zero_columns(model, keys)
+
+
+def _compare(connection, model, stored: str, counted: str) -> list[tuple[str, str, int, int]]:
+    """Rows of `stored` and `counted` that differ (EXCEPT both ways, all-zero rows left out), as
+    (key, column, stored, counted) for each differing column."""
+    qn = connection.ops.quote_name
+    keys, counters = _layer_columns(model)
+    listed = ", ".join(qn(c) for c in [*keys, *counters])
+    nonzero = " OR ".join(f"{qn(c)} <> 0" for c in counters)
+    differing = (f"SELECT {listed} FROM {stored} WHERE {nonzero} EXCEPT SELECT {listed} FROM {counted} "
+                 f"WHERE {nonzero}")
+    missing = (f"SELECT {listed} FROM {counted} WHERE {nonzero} EXCEPT SELECT {listed} FROM {stored} "
+               f"WHERE {nonzero}")
+    rows: dict[tuple, list] = {}
+    with connection.cursor() as cursor:
+        for side, sql in ((0, differing), (1, missing)):
+            cursor.execute(sql)
+            for row in cursor.fetchall():
+                key = tuple(str(v) for v in row[:len(keys)])
+                rows.setdefault(key, [None, None])[side] = row[len(keys):]
+    tag = {DailyRollup: "u", UnitDay: "d", DayBreakdown: "b", GridDay: "g"}[model]
     problems = []
-    for key in sorted(stored.keys() | counted.keys()):
-        a, b = stored.get(key, Counter()), counted.get(key, Counter())
-        for column in sorted(a.keys() | b.keys()):
-            if a[column] != b[column]:
-                problems.append((key, column, a[column], b[column]))
+    for key, (mine, theirs) in rows.items():
+        if mine is None or theirs is None:  # one side lacks the row: read it, it may be all zeros there
+            other = _row(connection, counted if mine is not None else stored, keys, counters, key)
+            mine, theirs = (mine, other) if mine is not None else (other, theirs)
+        for column, a, b in zip(counters, mine or [0] * len(counters), theirs or [0] * len(counters), strict=True):
+            if a != b:
+                problems.append(("|".join([tag, *key]), column, a, b))
     return problems
 
 
+def _row(connection, table: str, keys: list[str], counters: list[str], key: tuple) -> tuple | None:
+    qn = connection.ops.quote_name
+    where = " AND ".join(f"CAST({qn(c)} AS TEXT) = %s" for c in keys)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(qn(c) for c in counters)} FROM {table} WHERE {where}", list(key))
+        return cursor.fetchone()
+
+
 @transaction.atomic
-def rollups_rebuild(*, progress: Callable[[int], None] | None = None, batch_size: int = 2000) -> int:
+def rollups_rebuild(*, progress: Callable[[int], None] | None = None, chunk_size: int = 50000) -> int:
     """Replace every rollup and contribution with a recount of the ledger, all or nothing. Returns the
     number of cases read. Run it with the loop quiet (e.g. after a restore): events written meanwhile by
-    other transactions are not seen."""
-    for model in (CaseContribution, DailyRollup, UnitDay, DayBreakdown, GridDay):
-        model.objects.all().delete()
-    totals: dict[str, Counter] = defaultdict(Counter)
-    batch: list[CaseContribution] = []
+    other transactions are not seen. Chunk by chunk: each chunk's sums are added to the rollup rows with
+    the receiver's upserts, and its contributions inserted as plain rows (memory holds one chunk)."""
+    connection = connections[router.db_for_write(CaseContribution)]
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in (CaseContribution, DailyRollup, UnitDay, DayBreakdown, GridDay):
+            cursor.execute(f"DELETE FROM {qn(model._meta.db_table)}")
     n = 0
-    for n, (pk, counts) in enumerate(ledger_contributions(), start=1):
-        for key, columns in rollup_counts(counts).items():
-            totals[key].update(columns)
-        if counts:
-            batch.append(CaseContribution(case_id=pk, counts=counts))
-        if len(batch) >= batch_size:
-            CaseContribution.objects.bulk_create(batch)
-            batch.clear()
-        if progress and n % 10000 == 0:
-            progress(n)
-    CaseContribution.objects.bulk_create(batch)
-    rows: dict[type, list] = defaultdict(list)
-    for key, columns in totals.items():
-        model, lookup = _lookup(key)
-        rows[model].append(model(**lookup, **columns))
-    for model, objects in rows.items():
-        model.objects.bulk_create(objects, batch_size=batch_size)
-    return n
+    table = qn(CaseContribution._meta.db_table)
+    for totals, contributions in _chunked_totals(progress, chunk_size):
+        _apply(totals)
+        n += len(contributions)
+        rows = [(pk, json.dumps(counts)) for pk, counts in contributions]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"INSERT INTO {table} (case_id, counts) SELECT * FROM unnest(%s::bigint[], "
+                               f"%s::text[]::jsonb[])", [_pg_array(pk for pk, _c in rows),
+                                                         _pg_array(c for _pk, c in rows)])
+                continue
+            per_statement = connection.features.max_query_params // 2
+            for first in range(0, len(rows), per_statement):
+                chunk = rows[first:first + per_statement]
+                cursor.execute(f"INSERT INTO {table} (case_id, counts) VALUES {', '.join(['(%s, %s)'] * len(chunk))}",
+                               [v for row in chunk for v in row])
+    return Case.objects.count()

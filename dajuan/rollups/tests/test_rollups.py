@@ -112,3 +112,22 @@ class _Null:
 
     def flush(self) -> None:
         pass
+
+
+class ArrayLiteralTests(LoopTestCase):
+    def test_array_literal_round_trips_through_postgresql(self):
+        """The rebuild's array literals keep quotes, backslashes, braces and commas in strings (JSON
+        contributions) and dates as ISO text."""
+        from django.db import connection
+
+        from dajuan.rollups.services import _pg_array
+
+        values = ['{"u|2026-03-01|QC-ZJJ|1|hotline": {"registered": 1}}', 'a"b\\c,d', "", "2026-03-01"]
+        self.assertEqual(_pg_array([1, 22]), "{1,22}")
+        self.assertEqual(_pg_array([date(2026, 3, 1)]), '{"2026-03-01"}')
+        if connection.vendor != "postgresql":
+            self.skipTest("the literal is read by PostgreSQL only")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT %s::text[], %s::bigint[], %s::date[]",
+                           [_pg_array(values), _pg_array([1, 22]), _pg_array([date(2026, 3, 1)])])
+            self.assertEqual(cursor.fetchone(), (values, [1, 22], [date(2026, 3, 1)]))

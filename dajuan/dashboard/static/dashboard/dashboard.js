@@ -16,9 +16,27 @@
       var item = items && items[params.dataIndex];
       if (item && item.url) window.location.href = item.url;
     });
-    // The printable view is laid out once for paper: ECharts' SVG renderer throws when resized there.
-    if (!printing) window.addEventListener("resize", function () { c.resize(); });
+    charts.push(c);
     return c;
+  }
+  // One window listener for every chart, once per frame. A box that has no size at that moment (the window
+  // shrunk to nothing, the page hidden) is left alone: ECharts' map view cannot invert a zero-size
+  // transform and throws "Cannot read properties of null (reading '0')"; the next resize catches it up.
+  var charts = [];
+  function resizeAll() {
+    charts.forEach(function (c) {
+      var node = c.getDom();
+      if (c.isDisposed() || !node || node.clientWidth < 1 || node.clientHeight < 1) return;
+      c.resize();
+    });
+  }
+  // The printable view is laid out once for paper: ECharts' SVG renderer throws when resized there.
+  if (!printing) {
+    var frame = 0;
+    window.addEventListener("resize", function () {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(resizeAll);
+    });
   }
   function bars(id, items, horizontal) {
     var labels = items.map(function (i) { return i.label; });
