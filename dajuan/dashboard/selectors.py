@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from dajuan.access import scope
 from dajuan.access.policy import visible_cases, visible_figure_units
-from dajuan.cases.choices import OPEN_STATUS_LIST, CaseStatus, Source, SupervisionLevel
+from dajuan.cases.choices import CaseStatus, Source, SupervisionLevel
 from dajuan.cases.figures import RATE_FIELDS, figures_from_counts
-from dajuan.cases.models import Category
+from dajuan.cases.models import Case, Category
 from dajuan.dashboard.geometry import grid_feature_collection
 from dajuan.org.choices import UnitKind
 from dajuan.org.models import Unit
@@ -173,7 +173,7 @@ def dashboard_data(user, *, unit: Unit, period: Period, today: date | None = Non
 def _open_figures(user, *, unit: Unit, codes: list[str], now) -> dict:
     """Current overdue cases and supervision levels of open cases (the open set is bounded, and both
     filters ride the case_open_reply_due / case_status_registered indexes): one query."""
-    cases = visible_cases(user).filter(status__in=OPEN_STATUS_LIST)  # the order of the case_open_status index
+    cases = visible_cases(user).filter(Case.is_open_condition())  # served by the case_open_status index
     if unit.depth > 1 or "" not in codes:
         cases = cases.filter(lead_unit__code__in=[c for c in codes if c])
     overdue_q = Q(reply_due__lt=now, suspended_at__isnull=True,

@@ -136,3 +136,24 @@ class CatalogTests(LoopTestCase):
         t.dispatch(slow, lead_unit=self.labour, by=self.dispatcher, at=start)
         self.assertEqual(timezone.localtime(quick.reply_due).date(), date(2026, 3, 9))
         self.assertEqual(timezone.localtime(slow.reply_due).date(), date(2026, 3, 16))
+
+
+class OpenConditionTests(LoopTestCase):
+    def test_the_written_out_condition_is_the_open_statuses_and_uses_the_partial_index(self):
+        from django.db import connection
+
+        from dajuan.cases.choices import OPEN_STATUSES
+        from dajuan.cases.models import Case
+
+        for status in (CaseStatus.DISPATCHED, CaseStatus.IN_PROGRESS, CaseStatus.REPLIED, CaseStatus.CLOSED):
+            reach(self, status)
+        self.assertEqual(set(Case.objects.filter(Case.is_open_condition())),
+                         set(Case.objects.filter(status__in=OPEN_STATUSES)))
+        self.assertEqual(set(Case.objects.exclude(Case.is_open_condition())),
+                         set(Case.objects.exclude(status__in=OPEN_STATUSES)))
+        if connection.vendor == "sqlite":  # the reason it is written out: SQLite matches the index's literals
+            sql, params = Case.objects.filter(Case.is_open_condition()).values("pk").query.sql_with_params()
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+                plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+            self.assertIn("case_open_status", plan)
