@@ -143,12 +143,14 @@ def load_labelled(rows: list[dict], key: str, progress):
 def loaded_before(key: str, rows: list[dict]) -> object | None:
     """The dispatcher of an earlier run's import of exactly these rows into this database, else None."""
     from django.contrib.auth import get_user_model
+    from django.core.management import call_command
     from django.db import connection
 
     from dajuan.intake.models import ImportBatch
 
     if "cases_case" not in connection.introspection.table_names():
         return None
+    call_command("migrate", verbosity=0)  # a database imported by an older checkout
     batches = ImportBatch.objects.filter(file_name__startswith=f"tipdm2020c-{key}-")
     if sum(batches.values_list("rows", flat=True)) != len(rows):
         return None
