@@ -19,17 +19,13 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
+import scratch
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dajuan.settings")
-os.environ.setdefault("DAJUAN_SECRET_KEY", "benchmark-only-" + "x" * 40)
-if "DAJUAN_DATABASE_URL" not in os.environ:
-    os.environ["DAJUAN_DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='dajuan-bench-')}/bench.sqlite3"
 
 
 def _free_port() -> int:
@@ -39,29 +35,18 @@ def _free_port() -> int:
 
 
 def _prepare():
-    import django
-
-    django.setup()
+    connection = scratch.fresh_database()
     from django.core.management import call_command
-    from django.db import connection
 
-    if "cases_case" in connection.introspection.table_names():
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
     from dajuan.accounts.services import api_token_create
     from dajuan.cases.choices import LimitUnit, Priority
-    from dajuan.cases.models import Category, DeadlinePolicy
-    from dajuan.testing import build_cast
+    from dajuan.cases.models import DeadlinePolicy
 
-    class Cast:
-        pass
-
-    build_cast(Cast)
-    Category.objects.create(code="JS-WY", name="物业管理", default_lead_unit=Cast.housing)
+    call_command("createcachetable", verbosity=0)
+    cast = scratch.cast()
     DeadlinePolicy.objects.create(category=None, priority=Priority.NORMAL, reply_limit=5,
                                   limit_unit=LimitUnit.WORKING_DAYS)
-    token = api_token_create(user=Cast.dispatcher, name="bench", by=Cast.dispatcher)[1]
+    token = api_token_create(user=cast.dispatcher, name="bench", by=cast.dispatcher)[1]
     connection.close()
     return token, connection.vendor
 
@@ -104,7 +89,7 @@ def _server_cpu(master: int) -> float:
 
 def _body(i: int) -> bytes:
     return json.dumps({"title": f"小区路灯损坏 {i}", "content": "东关小区3号楼前路灯损坏多日，夜间出行不便。",
-                       "category": "JS-WY", "requester_name": "王先生", "requester_phone": f"139{i % 100000000:08d}",
+                       "category": "JS", "requester_name": "王先生", "requester_phone": f"139{i % 100000000:08d}",
                        "address": "花戏楼街道东关社区", "latitude": 33.8446, "longitude": 115.7794},
                       ensure_ascii=False).encode()
 

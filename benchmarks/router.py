@@ -25,16 +25,11 @@ import random
 import re
 import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dajuan.settings")
-os.environ.setdefault("DAJUAN_SECRET_KEY", "benchmark-only-" + "x" * 40)
-if "DAJUAN_DATABASE_URL" not in os.environ:
-    os.environ["DAJUAN_DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='dajuan-bench-')}/bench.sqlite3"
+import scratch
 
 DATA = Path(os.environ.get("DAJUAN_TIPDM_DIR", Path(__file__).resolve().parents[2] / "shared/data/tipdm2020c"))
 FILES = {"raw": "tipdm2020c_raw_labeled.csv", "full": "tipdm2020c_segmented_full_labeled.csv"}
@@ -84,15 +79,6 @@ def main() -> None:
             router_run(key, args.queries, args.limit, reuse=args.reuse)
     if args.similar_size:
         similar_run(args.similar_size, args.queries)
-
-
-def fresh_database():
-    from django.core.management import call_command
-    from django.db import connection
-
-    if "cases_case" in connection.introspection.table_names():
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
 
 
 def load_labelled(rows: list[dict], key: str, progress):
@@ -164,7 +150,7 @@ def router_run(key: str, queries: int, limit: int = 0, reuse: bool = False) -> N
     rows = read(FILES[key])[:limit or None]
     dispatcher = loaded_before(key, rows) if reuse else None
     if dispatcher is None:
-        fresh_database()
+        scratch.fresh_database()
         started = time.perf_counter()
         cast = load_labelled(rows, key, progress=lambda done, total: print(f"\r  loading {done}/{total}", end="",
                                                                              flush=True))

@@ -87,7 +87,7 @@ def public_requester_create(*, phone: str, name: str):
             PublicRequester.objects.create(user=user, phone=phone)
             return user
     except IntegrityError:  # the same phone submitted twice at once: use the winner's account
-        return PublicRequester.objects.select_related("user").get(phone=phone).user
+        return public_requester_for(phone=phone, name=name)
 
 
 def _checked_files(files) -> list[ContentFile]:
