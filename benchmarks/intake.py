@@ -15,6 +15,7 @@ import argparse
 import http.client
 import json
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -87,6 +88,12 @@ def _server_cpu(master: int) -> float:
     return total
 
 
+def _own_cpu() -> float:
+    """CPU seconds used so far by this process (the client threads), not by the server it started."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _body(i: int) -> bytes:
     return json.dumps({"title": f"小区路灯损坏 {i}", "content": "东关小区3号楼前路灯损坏多日，夜间出行不便。",
                        "category": "JS", "requester_name": "王先生", "requester_phone": f"139{i % 100000000:08d}",
@@ -153,9 +160,10 @@ def main() -> None:
         _run(port, token, [f"warm-{i:06d}" for i in range(50)], args.concurrency)
         keys = [f"bench-{i:08d}" for i in range(args.requests)]
         started, cpu_before, load = time.perf_counter(), _server_cpu(server.pid), os.getloadavg()[0]
+        client_before = _own_cpu()
         latencies, errors, numbers = _run(port, token, keys, args.concurrency)
         wall = time.perf_counter() - started
-        server_cpu = _server_cpu(server.pid) - cpu_before
+        server_cpu, client_cpu = _server_cpu(server.pid) - cpu_before, _own_cpu() - client_before
         sample = keys[:: max(1, len(keys) // 200)]
         _l, retry_errors, again = _run(port, token, sample, args.concurrency)
     finally:
@@ -175,7 +183,8 @@ def main() -> None:
               f"latency p50 {statistics.median(ordered) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms")
         per_case = server_cpu / len(latencies)
         print(f"server CPU {per_case * 1000:.2f} ms per case = {1 / per_case:.0f} cases per server CPU-second "
-              f"(load average {load:.1f} when the run started; {os.cpu_count()} cores)")
+              f"(load average {load:.1f} when the run started; {os.cpu_count()} cores); "
+              f"client CPU {client_cpu / len(latencies) * 1000:.2f} ms per case")
     print(f"errors: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
     same = sum(1 for k in sample if again.get(k) == numbers.get(k))
     print(f"retries: {len(sample)} re-sent keys -> {same} returned the first case, {len(retry_errors)} errors; "

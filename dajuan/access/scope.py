@@ -5,10 +5,14 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
+from dajuan.core.fastread import Lookup
 from dajuan.org.choices import JURISDICTION_ROLES, Role
 from dajuan.org.models import Membership, Unit
 
 _CACHE_ATTR = "_dajuan_memberships"
+# Read on every request of every signed-in user: SQL written once (core.fastread), not a queryset.
+_MEMBERSHIPS = Lookup((Membership, "m"), (Unit, "u"), tables="{Membership} m JOIN {Unit} u ON u.id = m.unit_id",
+                      where="m.user_id = %s AND u.is_active", order="m.id")
 _UNIT_SCOPE_ATTR = "_dajuan_unit_scope"
 
 
@@ -18,9 +22,10 @@ def memberships_of(user) -> list[Membership]:
         return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = list(
-            Membership.objects.filter(user=user, unit__is_active=True).select_related("unit").order_by("pk")
-        )
+        cached = []
+        for membership, unit in _MEMBERSHIPS.rows([user.pk]):
+            membership.unit = unit
+            cached.append(membership)
         setattr(user, _CACHE_ATTR, cached)
     return cached
 
