@@ -135,6 +135,8 @@ def database() -> dict:
     url = os.environ.get("DAJUAN_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'dajuan.sqlite3'}"
     config = dj_database_url.parse(url, conn_max_age=envint("DAJUAN_DB_CONN_MAX_AGE", 0))
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Django's backend with a writer queue in front of BEGIN (dajuan/core/sqlite/base.py).
+        config["ENGINE"] = "dajuan.core.sqlite"
         config["OPTIONS"] = {
             # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at
             # BEGIN so two writers queue instead of failing mid-transaction with "database is locked".
