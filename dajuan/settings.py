@@ -142,9 +142,12 @@ def database() -> dict:
             # BEGIN so two writers queue instead of failing mid-transaction with "database is locked".
             # Pages are read through a memory map and kept in a 64 MiB cache per connection: with
             # SQLite's 2 MiB default every list and count re-reads its index pages through system calls.
+            # Temporary storage (a savepoint's statement journal) in memory: on disk, every savepoint
+            # that writes — two per registration — created, wrote and deleted a file.
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-                "PRAGMA busy_timeout=20000; PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;"
+                "PRAGMA busy_timeout=20000; PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824; "
+                "PRAGMA temp_store=MEMORY;"
             ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
