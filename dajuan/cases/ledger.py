@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from dajuan.cases.errors import StaleCase
 from dajuan.cases.models import GENESIS_HASH, Case, Event
 from dajuan.cases.signals import event_recorded
+from dajuan.core import fastwrite
 from dajuan.core.canonical import canonical_json, chain_hash
 
 
@@ -49,7 +50,7 @@ def _append(case: Case, seq: int, verb: str, *, by, at: datetime, payload: dict 
     event = Event(case_id=case.pk, seq=seq, verb=verb, actor=by, actor_name=str(by)[:150],
                   at=at.astimezone(UTC), payload=payload, prev_hash=prev)
     event.hash = chain_hash(prev, event.body(case.number))
-    event.save(force_insert=True)
+    fastwrite.insert(event)
     event_recorded.send(sender=Event, event=event, case=case)
     return event
 

@@ -5,6 +5,7 @@ from django.dispatch import receiver
 
 from dajuan.cases.choices import Verb
 from dajuan.cases.signals import event_recorded
+from dajuan.core import fastwrite
 from dajuan.intake.models import Intake
 from dajuan.intake.services import new_tracking_code, pending_intake
 
@@ -16,11 +17,11 @@ def record_intake(sender, event, case, **kwargs) -> None:
     if event.verb != Verb.REGISTERED:
         return
     pending = pending_intake()
-    Intake.objects.create(
+    fastwrite.insert(Intake(
         case=case, channel=case.source, tracking_code=new_tracking_code(),
         enterprise=pending.enterprise if pending else None, group=pending.group if pending else None,
         external_id=pending.external_id if pending else "",
-    )
+    ))
     if pending and pending.on_registered is not None:
         pending.on_registered(case)
 

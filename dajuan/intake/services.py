@@ -24,6 +24,7 @@ from dajuan.cases import transitions, validation
 from dajuan.cases.choices import RequesterKind, Source
 from dajuan.cases.errors import CaseInvalid
 from dajuan.cases.models import Case
+from dajuan.core import fastwrite
 from dajuan.core.fastread import Lookup
 from dajuan.intake.models import Intake, PublicRequester
 
@@ -89,8 +90,8 @@ def public_requester_create(*, phone: str, name: str):
         with transaction.atomic():
             user = User(username=f"public-{secrets.token_hex(8)}", full_name=(name or "")[:100])
             user.set_unusable_password()
-            user.save()
-            PublicRequester.objects.create(user=user, phone=phone)
+            fastwrite.insert(user)
+            fastwrite.insert(PublicRequester(user=user, phone=phone))
             return user
     except IntegrityError:  # the same phone submitted twice at once: use the winner's account
         return public_requester_for(phone=phone, name=name)

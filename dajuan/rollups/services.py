@@ -14,6 +14,7 @@ from django.db import connections, models, router, transaction
 from dajuan.cases.choices import Verb
 from dajuan.cases.facts import DISTRICT_TZ, FACT_VERBS, walk_case
 from dajuan.cases.models import Case, Event
+from dajuan.core import fastwrite
 from dajuan.rollups.models import COLUMNS, CaseContribution, DailyRollup, DayBreakdown, GridDay, UnitDay
 
 Contribution = dict[str, dict[str, int]]  # key → {column: count}; keys "u|day|unit|category|channel", "g|day|grid"
@@ -167,7 +168,7 @@ def on_event_recorded(sender, *, event: Event, case: Case, **kwargs) -> None:
     _apply(delta)
     if stored is None:
         if new:
-            CaseContribution.objects.create(case_id=case.pk, counts=new)
+            fastwrite.insert(CaseContribution(case_id=case.pk, counts=new))
     elif delta:
         CaseContribution.objects.filter(case_id=case.pk).update(counts=new)
 

@@ -18,6 +18,7 @@ from dajuan.cases.choices import (
 from dajuan.cases.errors import CaseInvalid
 from dajuan.cases.models import Case
 from dajuan.cases.transitions.base import attach, end_live, next_number, now_or, start
+from dajuan.core import fastwrite
 from dajuan.core.errors import Conflict
 
 
@@ -64,8 +65,8 @@ def register(*, by, at: datetime | None = None, idempotency_key: str | None = No
 
 
 def _insert(clean: dict, at: datetime, **extra) -> Case:
-    return Case.objects.create(number=next_number(at), registered_at=at, status=CaseStatus.RECEIVED, version=1,
-                               **clean, **extra)
+    return fastwrite.insert(Case(number=next_number(at), registered_at=at, status=CaseStatus.RECEIVED, version=1,
+                                 **clean, **extra))
 
 
 def _repeated(existing: Case, clean: dict) -> Case:
