@@ -20,7 +20,7 @@ class MessageGroupAdmin(admin.ModelAdmin):
 class IntakeAdmin(admin.ModelAdmin):
     """Read-only: intake records are written with the REGISTERED event."""
 
-    list_display = ["case", "channel", "tracking_code", "enterprise", "group", "external_id"]
+    list_display = ["case", "channel", "tracking_code", "enterprise", "group", "external_id", "media_url"]
     list_filter = ["channel"]
     search_fields = ["tracking_code", "external_id", "case__number"]
 

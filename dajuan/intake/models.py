@@ -72,8 +72,9 @@ class GroupMember(models.Model):
 
 class Intake(models.Model):
     """受理记录: how a case came in — the channel, the public tracking code, the enterprise and group it
-    was raised for, and the id it has in the sending system. Written with the REGISTERED event, in the
-    same transaction (intake.receivers)."""
+    was raised for, the id it has in the sending system and the link to media the sender attached (an
+    Open311 media_url, kept as given and never fetched). Written with the REGISTERED event, in the same
+    transaction (intake.receivers)."""
 
     case = models.OneToOneField("cases.Case", models.PROTECT, related_name="intake", verbose_name=_("case"))
     channel = models.CharField(_("channel"), max_length=24, choices=Source.choices)
@@ -83,6 +84,8 @@ class Intake(models.Model):
     group = models.ForeignKey(MessageGroup, models.PROTECT, null=True, blank=True, related_name="intakes",
                               verbose_name=_("message group"))
     external_id = models.CharField(_("external id"), max_length=100, blank=True)
+    # No db_default: core.fastwrite compiles a plain INSERT only for models without database defaults.
+    media_url = models.URLField(_("media link"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("intake record")

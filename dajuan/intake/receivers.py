@@ -20,7 +20,7 @@ def record_intake(sender, event, case, **kwargs) -> None:
     fastwrite.insert(Intake(
         case=case, channel=case.source, tracking_code=new_tracking_code(),
         enterprise=pending.enterprise if pending else None, group=pending.group if pending else None,
-        external_id=pending.external_id if pending else "",
+        external_id=pending.external_id if pending else "", media_url=pending.media_url if pending else "",
     ))
     if pending and pending.on_registered is not None:
         pending.on_registered(case)

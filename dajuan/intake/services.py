@@ -4,16 +4,18 @@ knows (coordinates inside China, the channel's own id, the requester's identity)
 `cases.transitions.register` with the channel as the case's source.
 
 Invariants: every registered case gets exactly one Intake row (tracking code, enterprise, group, the
-sending system's id), written by intake.receivers in the REGISTERED event's transaction; a channel's
+sending system's id, a media link), written by intake.receivers in the REGISTERED event's transaction; a channel's
 own id (12345 work-order number, group message id, Open311 token) becomes at most one case.
 """
 
 import secrets
+import unicodedata
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -34,6 +36,7 @@ TRACKING_LENGTH = 10
 # The mainland's extent in decimal degrees (a generous box around 3.8–53.6 N, 73.5–135.1 E).
 CHINA_LATITUDE = (Decimal("3.8"), Decimal("53.6"))
 CHINA_LONGITUDE = (Decimal("73.5"), Decimal("135.1"))
+MEDIA_URL_MAX_LENGTH = 500  # Intake.media_url
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class PendingIntake:
     enterprise: object = None
     group: object = None
     external_id: str = ""
+    media_url: str = ""
     # Called with the new case inside its REGISTERED transaction: how a visit, a meeting or a policy
     # links its problem to the case so that both commit together or neither does.
     on_registered: Callable | None = None
@@ -70,6 +74,37 @@ def check_point_in_china(lat: Decimal | None, lng: Decimal | None) -> None:
     if not (CHINA_LATITUDE[0] <= lat <= CHINA_LATITUDE[1] and CHINA_LONGITUDE[0] <= lng <= CHINA_LONGITUDE[1]):
         raise CaseInvalid(_("The location lies outside China; check that latitude and longitude are not swapped."),
                           field="latitude")
+
+
+def clean_media_url(value: str) -> str:
+    """A link to media the sender keeps (Open311 media_url): an absolute http(s) URL of at most 500
+    characters, without credentials, spaces or control characters. Only stored and shown as a link, never
+    fetched: intranets have no internet, and fetching a caller's URL would be a server-side request
+    forgery hole. Returns it stripped ("" for none); raises CaseInvalid naming media_url."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+
+    def invalid(message):
+        return CaseInvalid(message, field="media_url")
+
+    if len(value) > MEDIA_URL_MAX_LENGTH:
+        raise invalid(_("The media link is longer than %(n)s characters; give a shorter link.")
+                      % {"n": MEDIA_URL_MAX_LENGTH})
+    if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in value):
+        raise invalid(_("The media link contains spaces or control characters; percent-encode them."))
+    try:
+        parts = urlsplit(value)
+        _port = parts.port  # raises ValueError for a port that is not a number in 0–65535
+    except ValueError:
+        raise invalid(_("The media link is not a valid URL; give an absolute link such as "
+                        "https://example.gov.cn/photo.jpg.")) from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise invalid(_("The media link must be an absolute http or https URL, such as "
+                        "https://example.gov.cn/photo.jpg."))
+    if "@" in parts.netloc:
+        raise invalid(_("The media link must not contain a user name or password; give a link that needs none."))
+    return value
 
 
 # Looked up for every citizen's registration: SQL written once (core.fastread), not a queryset.
@@ -105,10 +140,11 @@ def _checked_files(files) -> list[ContentFile]:
 def case_register(*, by, channel: str, title: str, content: str, category=None, priority: str | None = None,
                   requester_kind: str = RequesterKind.CITIZEN, requester_name: str = "", requester_phone: str = "",
                   requester_user=None, enterprise=None, group=None, address: str = "", latitude=None,
-                  longitude=None, external_id: str = "", idempotency_key: str | None = None, files=(),
-                  at: datetime | None = None, on_registered: Callable | None = None) -> Case:
+                  longitude=None, external_id: str = "", media_url: str = "", idempotency_key: str | None = None,
+                  files=(), at: datetime | None = None, on_registered: Callable | None = None) -> Case:
     """Register a case from `channel` (a cases.Source value). A known `external_id` or idempotency key
-    returns the case it made the first time. `by=None` means a citizen submitting for themselves (the
+    returns the case it made the first time. `media_url` is a link to the sender's media (checked by
+clean_media_url, stored on the Intake row, never fetched). `by=None` means a citizen submitting for themselves (the
     public form): their public requester account registers it. `on_registered(case)` runs inside the
     registration's transaction (for link rows that must commit with the case). Raises CaseInvalid (naming the field),
     NotPermitted."""
@@ -133,6 +169,7 @@ def case_register(*, by, channel: str, title: str, content: str, category=None, 
         "requester_user": requester_user, "address": address, "latitude": latitude, "longitude": longitude,
     }
     clean = validation.case_fields(fields)  # every field error before anything is written
+    media_url = clean_media_url(media_url)
     check_point_in_china(clean["latitude"], clean["longitude"])
     checked = _checked_files(files)
     if by is None and not (requester_kind == RequesterKind.CITIZEN and clean["requester_phone"]):
@@ -145,7 +182,7 @@ def case_register(*, by, channel: str, title: str, content: str, category=None, 
             def account():
                 return public_requester_create(phone=phone, name=name)
     token = _pending.set(PendingIntake(enterprise=enterprise, group=group, external_id=external_id,
-                                       on_registered=on_registered))
+                                       media_url=media_url, on_registered=on_registered))
     try:
         return transitions.register(by=by, at=at, idempotency_key=idempotency_key, files=checked,
                                     requester_account=account, **fields)

@@ -4,7 +4,8 @@ Services are the active categories (service_code: the category's external code, 
 a service definition lists the category's Open311 attributes. Requests are cases: GET lists them
 (with an api_key, what access lets that token's user see; without, the public feed of web and Open311
 cases, never who filed them); POST registers one through intake (api_key required). Status is open or
-closed; expected_datetime is the reply deadline. Errors are the spec's error list with 400/403/404.
+closed; expected_datetime is the reply deadline; media_url is the link the sender gave (checked and
+stored by intake, never fetched). Errors are the spec's error list with 400/403/404.
 """
 
 from datetime import UTC, timedelta
@@ -108,7 +109,8 @@ def _request_out(case: Case, notes: dict[int, str]) -> dict:
         "expected_datetime": case.reply_due.isoformat() if case.reply_due else None,
         "address": case.address, "address_id": None, "zipcode": None,
         "lat": float(case.latitude) if case.latitude is not None else None,
-        "long": float(case.longitude) if case.longitude is not None else None, "media_url": None,
+        "long": float(case.longitude) if case.longitude is not None else None,
+        "media_url": getattr(getattr(case, "intake", None), "media_url", "") or None,
     }
 
 
@@ -152,7 +154,7 @@ def requests_collection(request: HttpRequest, fmt: str) -> HttpResponse:
     user, refused = _user(request, fmt, required=False)
     if refused:
         return refused
-    qs = _scope(user).select_related("category", "lead_unit")
+    qs = _scope(user).select_related("category", "lead_unit", "intake")
     ids = [i.strip() for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
     if ids:
         return _render_requests(list(qs.filter(number__in=ids[:MAX_REQUESTS]).order_by("-registered_at")), fmt)
@@ -185,7 +187,7 @@ def request_detail(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
     user, refused = _user(request, fmt, required=False)
     if refused:
         return refused
-    case = _scope(user).select_related("category", "lead_unit").filter(number=number).first()
+    case = _scope(user).select_related("category", "lead_unit", "intake").filter(number=number).first()
     if case is None:
         return error(fmt, 404, _("There is no request %(id)s.") % {"id": number})
     return _render_requests([case], fmt)
@@ -250,7 +252,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             category=category, requester_kind=RequesterKind.ENTERPRISE if enterprise else RequesterKind.CITIZEN,
             requester_name=name or post.get("email", "").strip()[:100], requester_phone=post.get("phone", "").strip(),
             requester_user=user if enterprise else None, enterprise=enterprise, address=address,
-            latitude=lat, longitude=lng)
+            latitude=lat, longitude=lng, media_url=post.get("media_url", ""))
     except DomainError as exc:
         field = {"latitude": "lat", "longitude": "long", "requester_phone": "phone", "content": "description",
                  "title": "description", "requester_name": "first_name"}.get(exc.field or "", exc.field)

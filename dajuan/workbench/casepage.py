@@ -34,7 +34,7 @@ def case_for(user, number: str) -> Case:
     """The case if `user` may see it, with what the page and access rules read; 404 otherwise."""
     case = visible_case(
         user, number=number,
-        select_related=("category", "lead_unit", "grid", "requester_unit", "duplicate_of"),
+        select_related=("category", "lead_unit", "grid", "requester_unit", "duplicate_of", "intake"),
         prefetch_related=(Prefetch("assignments", queryset=Assignment.objects.select_related(
             "unit", "claimed_by", "replied_by").order_by("pk")), "extension_requests"))
     if case is None:
@@ -147,6 +147,8 @@ def case_context(user, case: Case, *, now: datetime | None = None) -> dict:
         "now": now,
         "requester_phone": phone,
         "phone_masked": masked,
+        # The sender's link, shown as a plain link (the browser opens it, never the server).
+        "media_url": getattr(getattr(case, "intake", None), "media_url", ""),
         "internal": decide(user, Action.VIEW_CASE_INTERNALS, case).allowed,
         "claim_deadline": deadline_view(case.claim_due, now=now, calendar=calendar) if case.status == "dispatched"
         else None,

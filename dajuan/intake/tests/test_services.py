@@ -5,7 +5,7 @@ from dajuan.cases.errors import CaseInvalid
 from dajuan.cases.models import Case
 from dajuan.core.errors import Conflict, NotPermitted
 from dajuan.intake.models import Intake, PublicRequester
-from dajuan.intake.services import case_register, intake_enterprise_set
+from dajuan.intake.services import case_register, clean_media_url, intake_enterprise_set
 from dajuan.intake.testing import IntakeTestCase
 
 
@@ -47,6 +47,33 @@ class CaseRegisterTests(IntakeTestCase):
         self.assertEqual(event.actor, case.requester_user)
         again = self.register(by=None, title="路灯不亮")
         self.assertEqual(again.events.get().actor, case.requester_user)
+
+    def test_a_media_url_is_kept_on_the_intake_row_as_given(self):
+        url = "https://pic.bozhou.gov.cn/2026/井盖.jpg?size=large#top"
+        case = self.register(media_url=f"  {url}\n")
+        self.assertEqual(Intake.objects.get(case=case).media_url, url)
+        self.assertEqual(Intake.objects.get(case=self.register(title="路灯不亮")).media_url, "")
+
+    def test_bad_media_urls_name_the_field_and_write_nothing(self):
+        before = (Case.objects.count(), Intake.objects.count())
+        bad = ["ftp://files.example.com/a.jpg", "/media/a.jpg", "pic.example.com/a.jpg", "//pic.example.com/a.jpg",
+               "javascript:alert(1)", "data:image/png;base64,AAAA", "http://", "http:///a.jpg",
+               "https://user:secret@pic.example.com/a.jpg", "https://token@pic.example.com/a.jpg",
+               "https://pic.example.com/" + "a" * 477, "https://pic.example.com/a b.jpg",
+               "https://pic.example.com/a\x00.jpg", "https://pic.example.com/a\r\nSet-Cookie:x", "http://h:99999/a"]
+        self.assertEqual(len(bad[10]), 501)
+        for url in bad:
+            with self.subTest(url=url[:40]), self.assertRaises(CaseInvalid) as caught:
+                self.register(media_url=url)
+            self.assertEqual(caught.exception.field, "media_url")
+        self.assertEqual((Case.objects.count(), Intake.objects.count()), before)
+
+    def test_good_media_urls(self):
+        for url in ["http://10.1.2.3:8080/a.jpg", "https://gis-server/photo?id=7", "HTTPS://Pic.Example.com/a.JPG",
+                    "https://pic.example.com/" + "a" * 476, "http://[fd00::1]/a.png"]:
+            with self.subTest(url=url[:40]):
+                self.assertEqual(clean_media_url(url), url)
+        self.assertEqual(clean_media_url("   "), "")
 
     def test_bad_channel_input_writes_nothing(self):
         before = (Case.objects.count(), Intake.objects.count())

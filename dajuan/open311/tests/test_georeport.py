@@ -3,12 +3,14 @@
 from datetime import timedelta
 from xml.etree import ElementTree as ET
 
+from django.urls import reverse
 from django.utils import timezone
 
 from dajuan.accounts.services import api_token_create
 from dajuan.cases import transitions
 from dajuan.cases.choices import Source
 from dajuan.cases.models import Case
+from dajuan.intake.models import Intake
 from dajuan.intake.services import case_register
 from dajuan.intake.testing import IntakeTestCase
 from dajuan.open311.models import ServiceAttribute
@@ -155,3 +157,52 @@ class PostTests(GeoReportTestCase):
         xml = self.client.post(BASE + "requests.xml", {"service_code": "PM-01"})
         self.assertEqual((xml.status_code, xml["Content-Type"]), (403, "text/xml"))
         self.assertEqual(ET.fromstring(xml.content).find("error/code").text, "403")
+
+
+class MediaUrlTests(GeoReportTestCase):
+    URL = "https://pic.bozhou.gov.cn/open311/电梯.jpg?id=7&size=l"
+
+    def test_media_url_round_trips_through_get_in_json_and_xml(self):
+        number = self.post(media_url=self.URL).json()[0]["service_request_id"]
+        self.assertEqual(Intake.objects.get(case__number=number).media_url, self.URL)
+        one = self.client.get(f"{BASE}requests/{number}.json", {"api_key": self.key}).json()[0]
+        self.assertEqual(one["media_url"], self.URL)
+        listed = {r["service_request_id"]: r for r in self.client.get(BASE + "requests.json").json()}
+        self.assertEqual(listed[number]["media_url"], self.URL)
+        self.assertIsNone(listed[self.o311_case.number]["media_url"])  # none given: null, as before
+        xml = ET.fromstring(self.client.get(f"{BASE}requests/{number}.xml").content)
+        self.assertEqual(xml.find("request/media_url").text, self.URL)
+        posted = self.client.post(BASE + "requests.xml", {
+            "api_key": self.key, "service_code": "PM-01", "address_string": "东关路3号", "description": "漏水",
+            "attribute[floor]": "2", "phone": "13611113333", "media_url": self.URL})
+        number = ET.fromstring(posted.content).find("request/service_request_id").text
+        xml = ET.fromstring(self.client.get(f"{BASE}requests.xml", {"service_request_id": number}).content)
+        self.assertEqual(xml.find("request/media_url").text, self.URL)
+
+    def test_bad_media_urls_get_400_naming_the_field_and_write_nothing(self):
+        before = (Case.objects.count(), Intake.objects.count())
+        for url in ["ftp://pic.example.com/a.jpg", "/media/a.jpg", "https://pic.example.com/" + "a" * 477,
+                    "https://admin:secret@pic.example.com/a.jpg", "javascript:alert(1)",
+                    "https://pic.example.com/a\r\nb.jpg"]:
+            for fmt in ("json", "xml"):
+                with self.subTest(url=url[:40], fmt=fmt):
+                    body = {"api_key": self.key, "service_code": "PM-01", "address_string": "东关路3号",
+                            "description": "漏水", "attribute[floor]": "2", "phone": "13611113333", "media_url": url}
+                    response = self.client.post(f"{BASE}requests.{fmt}", body)
+                    self.assertEqual(response.status_code, 400, response.content)
+                    if fmt == "json":
+                        [entry] = response.json()
+                    else:
+                        node = ET.fromstring(response.content).find("error")
+                        entry = {"code": int(node.find("code").text), "description": node.find("description").text}
+                    self.assertEqual(entry["code"], 400)
+                    self.assertTrue(entry["description"].startswith("media_url: "), entry["description"])
+        self.assertEqual((Case.objects.count(), Intake.objects.count()), before)
+
+    def test_the_public_tracking_page_does_not_show_the_media_url(self):
+        token = self.post(media_url=self.URL).json()[0]["token"]
+        lookup = self.client.post(reverse("intake:track-lookup"), {"code": token, "phone_last4": "2222"})
+        self.assertRedirects(lookup, reverse("intake:track-detail", args=[token]))
+        page = self.client.get(reverse("intake:track-detail", args=[token]))
+        self.assertContains(page, "3号楼电梯停运")
+        self.assertNotContains(page, "pic.bozhou.gov.cn")

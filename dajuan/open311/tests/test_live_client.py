@@ -12,6 +12,8 @@ from dajuan.cases.models import Case, Category, DeadlinePolicy
 from dajuan.open311.models import ServiceAttribute
 from dajuan.testing import build_cast
 
+MEDIA_URL = "https://pic.bozhou.gov.cn/open311/电梯.jpg?id=7&size=l"
+
 
 class GeoReportClientTests(LiveServerTestCase):
     host = "127.0.0.1"
@@ -29,7 +31,8 @@ class GeoReportClientTests(LiveServerTestCase):
     def submit(self, fmt: str) -> str:
         response = requests.post(f"{self.root}/requests.{fmt}", data={
             "api_key": self.key, "service_code": "JS-WY", "lat": "33.8446", "long": "115.7794",
-            "description": "3号楼电梯停运两周", "phone": "13611112222", "attribute[floor]": "3"}, timeout=10)
+            "description": "3号楼电梯停运两周", "phone": "13611112222", "attribute[floor]": "3",
+            "media_url": MEDIA_URL}, timeout=10)
         self.assertEqual(response.status_code, 201, response.text)
         self.assertEqual(response.headers["Content-Type"], "application/json" if fmt == "json" else "text/xml")
         return response.json()[0]["service_request_id"] if fmt == "json" else response.text
@@ -43,6 +46,8 @@ class GeoReportClientTests(LiveServerTestCase):
         self.assertEqual([r["service_request_id"] for r in listed], [number])
         one = client.get_service_request(number)
         self.assertEqual((one["status"], one["service_code"], one["lat"]), ("open", "JS-WY", 33.8446))
+        self.assertEqual(one["media_url"], MEDIA_URL)
+        self.assertEqual(listed[0]["media_url"], MEDIA_URL)
         transitions.dispatch(get_case(number), lead_unit=self.housing, by=self.dispatcher)
         self.assertTrue(client.get_service_request(number)["expected_datetime"])
         self.assertEqual(client.get_service_requests(status="closed"), [])
@@ -55,7 +60,9 @@ class GeoReportClientTests(LiveServerTestCase):
         self.assertEqual(client.get_service_definition("JS-WY")["attributes"]["attribute"]["code"], "floor")
         request = client.get_service_requests()
         self.assertEqual(request["status"], "open")
-        self.assertEqual(client.get_service_request(request["service_request_id"])["service_code"], "JS-WY")
+        one = client.get_service_request(request["service_request_id"])
+        self.assertEqual((one["service_code"], one["media_url"]), ("JS-WY", MEDIA_URL))
+        self.assertEqual(request["media_url"], MEDIA_URL)
 
     def test_errors_reach_the_client_as_http_errors(self):
         client = GeoReport(self.root, output_format="json")
@@ -65,6 +72,12 @@ class GeoReportClientTests(LiveServerTestCase):
         self.assertEqual(caught.exception.response.json()[0]["code"], 404)
         refused = requests.post(f"{self.root}/requests.json", data={"service_code": "JS-WY"}, timeout=10)
         self.assertEqual(refused.status_code, 403)
+        bad = requests.post(f"{self.root}/requests.json", data={
+            "api_key": self.key, "service_code": "JS-WY", "address_string": "东关路3号", "description": "漏水",
+            "phone": "13611113333", "attribute[floor]": "2", "media_url": "ftp://pic.example.com/a.jpg"}, timeout=10)
+        self.assertEqual(bad.status_code, 400)
+        self.assertTrue(bad.json()[0]["description"].startswith("media_url: "))
+        self.assertFalse(Case.objects.exists())
 
 
 def get_case(number):

@@ -150,6 +150,20 @@ class CasePageTests(LoopTestCase):
         self.assertContains(response, "data-case-header", status_code=400)
         self.assertContains(response, 'data-error-for="text"', status_code=400)
 
+    def test_an_open311_media_url_is_a_plain_escaped_link_that_opens_elsewhere(self):
+        from dajuan.intake.services import case_register
+
+        url = 'https://pic.example.com/a.jpg?x=1&y="><script>alert(1)</script>'
+        case = case_register(by=self.dispatcher, channel=Source.OPEN311, title="井盖缺失", content="东关路井盖缺失",
+                             requester_phone="13500001111", address="东关路1号", media_url=url)
+        response = self.page(self.dispatcher, case)
+        escaped = "https://pic.example.com/a.jpg?x=1&amp;y=&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
+        self.assertContains(response, f'<a href="{escaped}" rel="noopener noreferrer nofollow" target="_blank">'
+                                      f'{escaped}</a>', html=False)
+        self.assertNotContains(response, "<script>alert(1)")
+        self.assertContains(response, "媒体链接")
+        self.assertNotContains(self.page(self.dispatcher), "data-media-url")  # a case without one shows no row
+
     def test_the_page_costs_the_same_queries_for_a_short_and_a_long_history(self):
         transitions.claim(self.assignment, by=self.handler)
         self.client.force_login(self.handler)
