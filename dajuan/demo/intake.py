@@ -80,6 +80,13 @@ def build_intake(admin, dispatcher) -> tuple[dict[str, int], list[tuple[str, str
         tracked.append((case.intake.tracking_code, phone[-4:]))
     logins.append((tracked[0][0], tracked[0][1], "公众查询 /report/track/ (tracking code, last four digits)"))
 
+    # A partner system (the city's 城市管理 app) reports through Open311 with a link to its own photo.
+    case_register(by=dispatcher, channel=Source.OPEN311, title="汤王大道人行道地砖松动",
+                  content="汤王大道与芍花路交叉口东侧人行道地砖松动翘起，已有行人绊倒。",
+                  requester_name=people.name(), requester_phone=people.phone(), address="汤王大道与芍花路交叉口",
+                  latitude="33.856120", longitude="115.771930",
+                  media_url="http://cg.bozhou.example/photos/2026/11/qc-000731.jpg")
+
     category = Category.objects.filter(is_active=True, children__isnull=True).order_by("code").first()
     if category is not None:
         ServiceAttribute.objects.create(category=category, code="urgent_safety", order=1,
@@ -87,5 +94,5 @@ def build_intake(admin, dispatcher) -> tuple[dict[str, int], list[tuple[str, str
                                         datatype=ServiceAttribute.Datatype.SINGLEVALUELIST,
                                         values=[{"key": "yes", "name": "是"}, {"key": "no", "name": "否"}])
     counts = {"enterprises": Enterprise.objects.count(), "linked_cases": linked,
-              "group_cases": len(GROUP_PROBLEMS), "public_cases": len(PUBLIC_PROBLEMS)}
+              "group_cases": len(GROUP_PROBLEMS), "public_cases": len(PUBLIC_PROBLEMS), "open311_cases": 1}
     return counts, logins

@@ -32,7 +32,8 @@ class DemoReplayTests(TransactionTestCase):
         self.assertEqual(again, [])
         self.assertEqual(ReplayStep.objects.count(), len(STEPS))
         sources = set(Case.objects.values_list("source", flat=True))
-        self.assertTrue({"web", "wechat_group"} <= sources)
+        self.assertTrue({"web", "wechat_group", "open311"} <= sources)
+        self.assertTrue(Intake.objects.filter(channel="open311").exclude(media_url="").exists())
         self.assertTrue(Intake.objects.exclude(enterprise=None).exists())
         self.assertEqual(Intake.objects.count(), Case.objects.count())
 
