@@ -1,52 +1,18 @@
-"""The dashboard and the assessment pages in a real browser: Debian's headless Chromium driven by Playwright
-against a live server. ECharts must draw every chart (a canvas or svg in each chart box) without a console
-error; screenshots go to test-artifacts/browser/.
+"""The dashboard and the assessment pages in a real browser (dajuan.testing_browser): ECharts must draw
+every chart (a canvas or svg in each chart box) without a console error; screenshots go to
+test-artifacts/browser/."""
 
-Without Chromium or the playwright package the tests are skipped with a loud reason, except under
-CI=true, where a missing browser fails the run."""
-
-import os
-import warnings
 from datetime import datetime
-from pathlib import Path
 
-import pytest
-from django.conf import settings
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-from django.test import Client, override_settings
 from django.utils import timezone
 
 from dajuan.assessment import services
 from dajuan.assessment.models import AssessedKind, Metric
 from dajuan.rollups.tests.histories import play, register
 from dajuan.testing import LoopTestCase
-
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "browser"
-
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
+from dajuan.testing_browser import BrowserTestCase
 
 
-def _browser_missing() -> str:
-    if sync_playwright is None:
-        return "the playwright Python package is not installed (pip install -e '.[dev]')"
-    if not Path(CHROMIUM).exists():
-        return f"{CHROMIUM} is missing (apt-get install chromium)"
-    return ""
-
-
-MISSING = _browser_missing()
-if MISSING and os.environ.get("CI", "").lower() == "true":
-    raise RuntimeError(f"Browser tests cannot run under CI=true: {MISSING}")
-if MISSING:
-    warnings.warn(f"SKIPPING BROWSER TESTS: {MISSING}", stacklevel=1)
-
-
-@pytest.mark.skipif(bool(MISSING), reason=f"SKIPPED LOUDLY: {MISSING}")
-@override_settings(SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False)
 def settle(page) -> None:
     """Let the page's own requests (the htmx inbox badge) and the charts' entry animations (1 s in
     ECharts) finish before the screenshot; leaving mid-request logs an abort. Screenshots are of the
@@ -55,24 +21,8 @@ def settle(page) -> None:
     page.wait_for_timeout(1500)
 
 
-class FiguresInTheBrowserTests(StaticLiveServerTestCase):
-    host = "127.0.0.1"
-
-    @classmethod
-    def setUpClass(cls):
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop here
-        super().setUpClass()
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                                     args=["--no-sandbox", "--disable-dev-shm-usage"])
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+class FiguresInTheBrowserTests(BrowserTestCase):
+    viewport = {"width": 1400, "height": 1000}
 
     def setUp(self):
         class Cast(LoopTestCase):
@@ -92,12 +42,8 @@ class FiguresInTheBrowserTests(StaticLiveServerTestCase):
         services.assessment_publish(year=2026, quarter=1, by=self.supervisor)
 
     def page_for(self, user):
-        client = Client()
-        client.force_login(user)
-        context = self.browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-        session = client.cookies[settings.SESSION_COOKIE_NAME].value
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": self.live_server_url}])
-        page = context.new_page()
+        """The page and the errors it logs (console errors and uncaught exceptions)."""
+        page = super().page_for(user)
         errors = []
 
         def on_console(message) -> None:
@@ -116,7 +62,7 @@ class FiguresInTheBrowserTests(StaticLiveServerTestCase):
         for chart in ("timeline", "status", "channel", "category", "levels"):
             self.assertEqual(page.locator(f"#chart-{chart} canvas").count(), 1, chart)
         settle(page)
-        page.screenshot(path=str(ARTIFACTS / "dashboard.png"))
+        self.screenshot(page, "dashboard")
         self.assertEqual(errors, [], errors)
         # A rate card links to the case list behind it.
         href = page.locator(".rate-card").first.get_attribute("href")
@@ -148,18 +94,18 @@ class FiguresInTheBrowserTests(StaticLiveServerTestCase):
         page.goto(f"{self.live_server_url}/dashboard/?start=2026-03-01&end=2026-03-31")
         page.wait_for_function("document.querySelector('#chart-grids canvas') !== null")
         settle(page)
-        page.screenshot(path=str(ARTIFACTS / "dashboard-town.png"))
+        self.screenshot(page, "dashboard-town")
         page.goto(f"{self.live_server_url}/dashboard/print/?start=2026-03-01&end=2026-03-31")
         page.wait_for_function("document.querySelectorAll('.chart svg').length >= 5")
         settle(page)
-        page.screenshot(path=str(ARTIFACTS / "dashboard-print.png"))
+        self.screenshot(page, "dashboard-print")
         self.assertEqual(errors, [], errors)
 
     def test_assessment_pages_render_without_console_errors(self):
         page, errors = self.page_for(self.supervisor)
         page.goto(f"{self.live_server_url}/assessment/2026/q1/")
         self.assertEqual(page.locator("table.results").count(), 3)
-        page.screenshot(path=str(ARTIFACTS / "assessment.png"), full_page=True)
+        self.screenshot(page, "assessment", full_page=True)
         page.goto(f"{self.live_server_url}/assessment/2026/q1/report/")
-        page.screenshot(path=str(ARTIFACTS / "assessment-report.png"), full_page=True)
+        self.screenshot(page, "assessment-report", full_page=True)
         self.assertEqual(errors, [], errors)

@@ -1,66 +1,37 @@
-"""The public form and tracking page in real headless Chromium (Playwright), on a phone-sized screen
-with a WeChat-like user agent: submit with a photo, keep the tracking code, look the case up, and see
-the reply and evaluate after the unit answers."""
+"""The public form and tracking page in real headless Chromium (dajuan.testing_browser), on a phone-sized
+screen with a WeChat-like user agent: submit with a photo, keep the tracking code, look the case up, and
+see the reply and evaluate after the unit answers."""
 
 import base64
-import os
 import shutil
 import tempfile
 from pathlib import Path
-
-import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
 from dajuan.cases import transitions
 from dajuan.cases.choices import CaseStatus, LimitUnit, Priority
 from dajuan.cases.models import Case, Category, DeadlinePolicy
 from dajuan.testing import build_cast
+from dajuan.testing_browser import BrowserTestCase
 
-CHROMIUM = os.environ.get("DAJUAN_CHROMIUM", "/usr/bin/chromium")
 WECHAT_UA = ("Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
              "Chrome/120.0 Mobile Safari/537.36 MicroMessenger/8.0.47")
+PHONE = {"viewport": {"width": 390, "height": 844}, "user_agent": WECHAT_UA, "is_mobile": True}
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
 
-sync_api = pytest.importorskip("playwright.sync_api")
 
-
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (make bootstrap installs it)")
-class PublicFormOnAPhoneTests(StaticLiveServerTestCase):
-    host = "127.0.0.1"
-
-    @classmethod
-    def setUpClass(cls):
-        # Playwright's sync API runs an event loop; Django's ORM then refuses sync calls in this thread.
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-        super().setUpClass()
-        cls.playwright = sync_api.sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
+class PublicFormOnAPhoneTests(BrowserTestCase):
     def setUp(self):
         build_cast(self)
         self.category = Category.objects.create(code="JS-WY", name="物业管理", default_lead_unit=self.housing)
         DeadlinePolicy.objects.create(category=None, priority=Priority.NORMAL, reply_limit=5,
                                       limit_unit=LimitUnit.WORKING_DAYS)
-        self.context = self.browser.new_context(viewport={"width": 390, "height": 844}, user_agent=WECHAT_UA,
-                                                is_mobile=True, has_touch=True, locale="zh-CN",
-                                                geolocation={"latitude": 33.8446, "longitude": 115.7794},
-                                                permissions=["geolocation"])
-        self.page = self.context.new_page()
+        self.page = self.page_for(None, **PHONE, has_touch=True, permissions=["geolocation"],
+                                  geolocation={"latitude": 33.8446, "longitude": 115.7794})
         folder = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, folder)
         self.photo = Path(folder) / "现场.png"
         self.photo.write_bytes(PNG)
-
-    def tearDown(self):
-        self.context.close()
 
     def test_submit_track_and_evaluate_on_a_phone(self):
         page = self.page
@@ -88,9 +59,7 @@ class PublicFormOnAPhoneTests(StaticLiveServerTestCase):
         transitions.claim(case.assignments.get(), by=self.handler)
         transitions.reply(Case.objects.get(pk=case.pk), text="已疏通下水道。", by=self.handler)
 
-        fresh = self.browser.new_context(viewport={"width": 390, "height": 844}, user_agent=WECHAT_UA,
-                                         is_mobile=True, locale="zh-CN")
-        page = fresh.new_page()
+        page = self.page_for(None, **PHONE)  # another phone: nothing of the first visit carries over
         page.goto(f"{self.live_server_url}/report/track/")
         page.fill("#id_code", code)
         page.fill("#id_phone_last4", "0000")
@@ -105,4 +74,3 @@ class PublicFormOnAPhoneTests(StaticLiveServerTestCase):
         page.click("form[action$='/evaluate/'] button[type=submit]")
         page.wait_for_selector("#case-status")
         self.assertEqual(Case.objects.get(pk=case.pk).status, CaseStatus.CLOSED)
-        fresh.close()

@@ -1,14 +1,8 @@
-"""An enterprise books a published breakfast meeting in real headless Chromium (Playwright + Debian's
-chromium), comes to it, raises a problem there, and follows the case it became from its own pages."""
+"""An enterprise books a published breakfast meeting in real headless Chromium (dajuan.testing_browser),
+comes to it, raises a problem there, and follows the case it became from its own pages."""
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
-from django.conf import settings
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-from django.test import Client
 from django.utils import timezone
 
 from dajuan.enterprise.care import Problem
@@ -17,29 +11,10 @@ from dajuan.intake.testing import CREDIT_CODE, account
 from dajuan.meetings import services
 from dajuan.meetings.models import Booking
 from dajuan.testing import build_cast
-
-CHROMIUM = os.environ.get("DAJUAN_CHROMIUM", "/usr/bin/chromium")
-sync_api = pytest.importorskip("playwright.sync_api")
+from dajuan.testing_browser import BrowserTestCase
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (make bootstrap installs it)")
-class BookingFlowTests(StaticLiveServerTestCase):
-    host = "127.0.0.1"
-
-    @classmethod
-    def setUpClass(cls):
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs in this thread
-        super().setUpClass()
-        cls.playwright = sync_api.sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
+class BookingFlowTests(BrowserTestCase):
     def setUp(self):
         build_cast(self)
         self.enterprise = enterprise_add(credit_code=CREDIT_CODE, name="亳州药都制药有限公司")
@@ -51,16 +26,7 @@ class BookingFlowTests(StaticLiveServerTestCase):
         services.meeting_publish(self.meeting, by=self.dispatcher)
         self.draft = services.meeting_plan(starts_at=self.starts, place="A", topic="尚未公示的会", capacity=5,
                                            host=self.district_leader, by=self.dispatcher)
-        client = Client()
-        client.force_login(self.ent_user)
-        self.context = self.browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        self.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": self.live_server_url,
-                                   "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(15_000)
-
-    def tearDown(self):
-        self.context.close()
+        self.page = self.page_for(self.ent_user)
 
     def test_an_enterprise_books_a_published_meeting_and_sees_the_case_raised_there(self):
         page = self.page

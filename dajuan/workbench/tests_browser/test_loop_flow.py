@@ -1,73 +1,15 @@
-"""The loop in a real browser: Debian's headless Chromium driven by Playwright against a live server on
-127.0.0.1. A dispatcher dispatches, the handler claims and replies, the requester rates 不满意 so the
-case reopens, the handler replies again, the requester rates 满意 and the case closes. Screenshots of
-each step go to test-artifacts/browser/.
-
-Without Chromium or the playwright package the tests are skipped with a loud reason, except under
-CI=true, where a missing browser fails the run."""
-
-import os
-import shutil
-import warnings
-from pathlib import Path
-
-import pytest
-from django.conf import settings
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-from django.test import override_settings
+"""The loop in a real browser (dajuan.testing_browser). A dispatcher dispatches, the handler claims and
+replies, the requester rates 不满意 so the case reopens, the handler replies again, the requester rates
+满意 and the case closes. Screenshots of each step go to test-artifacts/browser/."""
 
 from dajuan.cases import transitions
 from dajuan.cases.choices import CaseStatus, RequesterKind, Source
 from dajuan.cases.models import Case
 from dajuan.testing import LoopTestCase
-
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "browser"
-
-try:
-    from playwright.sync_api import expect, sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
+from dajuan.testing_browser import BrowserTestCase, expect
 
 
-def _browser_missing() -> str:
-    if sync_playwright is None:
-        return "the playwright Python package is not installed (pip install -e '.[dev]')"
-    if not Path(CHROMIUM).exists():
-        return f"{CHROMIUM} is missing (apt-get install chromium; `make bootstrap` does it when it can)"
-    return ""
-
-
-MISSING = _browser_missing()
-if MISSING and os.environ.get("CI", "").lower() == "true":
-    raise RuntimeError(f"Browser tests cannot run under CI=true: {MISSING}")
-if MISSING:
-    warnings.warn(f"SKIPPING BROWSER TESTS: {MISSING}", stacklevel=1)
-
-
-@pytest.mark.skipif(bool(MISSING), reason=f"SKIPPED LOUDLY: {MISSING}")
-@override_settings(SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False)
-class LoopInTheBrowserTests(StaticLiveServerTestCase):
-    host = "127.0.0.1"
-
-    @classmethod
-    def setUpClass(cls):
-        # Playwright's sync API runs an event loop in this thread; the ORM calls here are plain sync code.
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-        super().setUpClass()
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                                     args=["--no-sandbox", "--disable-dev-shm-usage"])
-        shutil.rmtree(ARTIFACTS, ignore_errors=True)
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
+class LoopInTheBrowserTests(BrowserTestCase):
     def setUp(self):
         class Cast(LoopTestCase):  # the same cast and fixtures as the view tests, written for real here
             pass
@@ -82,25 +24,13 @@ class LoopInTheBrowserTests(StaticLiveServerTestCase):
             requester_phone="13912345678", requester_user=self.requester, category=self.property_mgmt,
             address="谯城区药都路88号", by=self.dispatcher)
 
-    def page_for(self, user):
-        from django.test import Client
-
-        client = Client()
-        client.force_login(user)
-        context = self.browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        session = client.cookies[settings.SESSION_COOKIE_NAME].value
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": self.live_server_url}])
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        return page
-
     def open_case(self, page):
         page.goto(f"{self.live_server_url}/cases/{self.new_case.number}/")
         expect(page.locator("[data-case-header]")).to_contain_text(self.new_case.number)
 
     def snap(self, page, name):
         self.shot += 1
-        page.screenshot(path=str(ARTIFACTS / f"{self.shot:02d}-{name}.png"), full_page=True)
+        self.screenshot(page, f"loop-{self.shot:02d}-{name}", full_page=True)
 
     def act(self, page, key):
         page.locator(f'a[data-action="{key}"]').click()
