@@ -3,8 +3,10 @@ vectoriser shared by both heads) and a NB-weighted linear SVM per target — the
 
 Designed for any district's taxonomy: dozens of unbalanced categories, a catch-all 其他, hundreds of
 units. A class with a single example is trained on but never held out; a target with one class only
-answers that class. Confidence is a softmax over the SVM's margins (monotone in the margin, in [0, 1]),
-good enough to rank and to gate auto-dispatch at a high threshold.
+answers that class. The district's category tree teaches too: each category's name (its sub-categories'
+names above all — 城乡建设 → 物业管理 → 物业收费) is one more short training text for the nearest category
+the examples are labelled with (`tree_texts`). Confidence is a softmax over the SVM's margins (monotone in
+the margin, in [0, 1]), good enough to rank and to gate auto-dispatch at a high threshold.
 """
 
 import time
@@ -158,13 +160,34 @@ class Router:
         return {"category": self.category.top(X, k)[0], "unit": self.unit.top(X, k)[0]}
 
 
-def fit(texts: list[str], categories: list[str], units: list[str], *, C: float = 1.0) -> Router:
+def fit(texts: list[str], categories: list[str], units: list[str], *, C: float = 1.0,
+        tree: list[tuple[str, str]] = ()) -> Router:
+    """`tree`: (name, category) pairs from `tree_texts`, extra training texts of the category head (the unit
+    head learns from the examples only, unless it is the category head under the units' names)."""
     features = Features()
-    X = features.fit_transform(texts)
-    category = Head(C=C).fit(X, categories)
+    X = features.fit_transform(list(texts) + [name for name, _label in tree])
+    category = Head(C=C).fit(X, list(categories) + [label for _name, label in tree])
     same = one_to_one(categories, units)  # the same partition: the same fit, under the units' names
-    unit = category.relabelled(same) if same is not None else Head(C=C).fit(X, units)
+    unit = category.relabelled(same) if same is not None else Head(C=C).fit(X[:len(texts)], units)
     return Router(features, category, unit, trained_on=len(texts))
+
+
+def tree_texts(nodes: list[tuple[str, str, str | None]], labels) -> list[tuple[str, str]]:
+    """(name, label) training texts from the category tree, given as (code, name, parent code) rows: each
+    category's name teaches the nearest of itself and its ancestors that is among `labels` (the categories
+    the examples are labelled with). A name that would teach two labels (a catch-all 其他 under every
+    branch) or is a single character teaches nothing; categories outside the labelled branches are skipped."""
+    parent = {code: up for code, _name, up in nodes}
+    labels = set(labels)
+    taught: dict[str, set[str]] = {}
+    for code, name, _up in nodes:
+        node, seen = code, 0
+        while node is not None and node not in labels and seen < 10:
+            node, seen = parent.get(node), seen + 1
+        name = (name or "").strip()
+        if node in labels and len(name) >= 2:
+            taught.setdefault(name, set()).add(node)
+    return sorted((name, next(iter(found))) for name, found in taught.items() if len(found) == 1)
 
 
 def one_to_one(a: list[str], b: list[str]) -> dict[str, str] | None:
@@ -202,15 +225,16 @@ def scores(truth: list[str], predicted: list[str]) -> dict:
 
 
 def train_and_evaluate(texts: list[str], categories: list[str], units: list[str], *, C: float = 1.0,
-                       refit: bool = True) -> Router:
+                       refit: bool = True, tree: list[tuple[str, str]] = ()) -> Router:
     """Evaluate on the fixed held-out split (stratified on category), then refit on every example so the
-    served model has seen all of them. `evaluation` holds both heads' scores and the times."""
+    served model has seen all of them. `evaluation` holds both heads' scores and the times. The `tree`
+    texts (`tree_texts`) train both fits and are never held out."""
     started = time.perf_counter()
     train, test = split(categories)
     evaluation: dict = {"examples": len(texts)}
     if test:
         pick = lambda values, idx: [values[i] for i in idx]  # noqa: E731
-        held = fit(pick(texts, train), pick(categories, train), pick(units, train), C=C)
+        held = fit(pick(texts, train), pick(categories, train), pick(units, train), C=C, tree=tree)
         X = held.features.transform(pick(texts, test))
         evaluation["category"] = scores(pick(categories, test), held.category.predict(X))
         evaluation["unit"] = scores(pick(units, test), held.unit.predict(X))
@@ -218,8 +242,9 @@ def train_and_evaluate(texts: list[str], categories: list[str], units: list[str]
         router = held
     if refit or not test:
         fitted_at = time.perf_counter()
-        router = fit(texts, categories, units, C=C)
+        router = fit(texts, categories, units, C=C, tree=tree)
         evaluation["fit_seconds"] = round(time.perf_counter() - fitted_at, 2)
     evaluation["features"] = router.features.size
+    evaluation["tree_texts"] = len(tree)
     router.evaluation = evaluation
     return router
