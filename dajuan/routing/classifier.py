@@ -26,6 +26,7 @@ from dajuan.routing import text as textlib
 
 HELD_OUT = 0.2
 RANDOM_STATE = 0
+TITLE_WEIGHT = 0.5  # the title view's weight beside the whole text's two views (chosen by CV, docs/routing.md)
 MARGIN_TEMPERATURE = 0.25  # softmax(margin / T): a margin of 1 against 0 reads as ~98%
 
 
@@ -36,29 +37,51 @@ class Guess:
 
 
 class Features:
-    """Character 1–3-grams plus rjieba words (each sublinear TF-IDF, min_df 2), stacked."""
+    """Character 1–3-grams and rjieba words of the whole text, plus character 1–3-grams of its title (the
+    first line, `text.title`) at half weight: each view sublinear TF-IDF (min_df 2, L2-normalised), stacked.
+    A title says in a few characters what the case is about; its own view lets its n-grams weigh apart
+    from the same n-grams further down the content."""
 
-    def __init__(self, *, max_features: int | None = 300_000):
+    titles: TfidfVectorizer | None = None  # absent from models pickled before the title view
+
+    def __init__(self, *, max_features: int | None = 300_000, title_weight: float = TITLE_WEIGHT):
         self.chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2,
                                      max_features=max_features, dtype=np.float32)
         self.words = TfidfVectorizer(tokenizer=textlib.words, token_pattern=None, lowercase=False,
                                      ngram_range=(1, 1), sublinear_tf=True, min_df=2,
                                      max_features=max_features, dtype=np.float32)
+        self.titles = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2,
+                                      max_features=max_features, dtype=np.float32)
+        self.title_weight = title_weight
+
+    def _views(self, text: str):
+        """(vectoriser, its input, weight) per view of one text."""
+        views = [(self.chars, textlib.chars(text), 1.0), (self.words, text, 1.0)]
+        if self.titles is not None:
+            views.append((self.titles, textlib.chars(textlib.title(text)), self.title_weight))
+        return views
+
+    def _stack(self, texts: list[str], fit: bool):
+        per_text = [self._views(t) for t in texts]
+        blocks = []
+        for i, (vectoriser, _source, weight) in enumerate(per_text[0] if per_text else self._views("")):
+            sources = [views[i][1] for views in per_text]
+            block = vectoriser.fit_transform(sources) if fit else vectoriser.transform(sources)
+            blocks.append(block * np.float32(weight) if weight != 1.0 else block)
+        return hstack(blocks).tocsr()
 
     def fit_transform(self, texts: list[str]):
-        return hstack([self.chars.fit_transform([textlib.chars(t) for t in texts]),
-                       self.words.fit_transform(texts)]).tocsr()
+        return self._stack(texts, fit=True)
 
     def transform(self, texts: list[str]):
-        return hstack([self.chars.transform([textlib.chars(t) for t in texts]),
-                       self.words.transform(texts)]).tocsr()
+        return self._stack(texts, fit=False)
 
     def one(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(columns, values) of one text's row, as `transform` gives it, without sklearn's per-call
         validation: the suggestion path, where one text is scored at a time."""
         cols, vals = [], []
         offset = 0
-        for vectoriser, source in ((self.chars, textlib.chars(text)), (self.words, text)):
+        for vectoriser, source, weight in self._views(text):
             analyse = vectoriser.build_analyzer()
             counts = Counter(analyse(source))  # counted in C; each distinct term looked up once, below
             columns = np.fromiter(map(vectoriser.vocabulary_.get, counts, repeat(-1)), dtype=np.int64,
@@ -67,9 +90,9 @@ class Features:
             if known.any():
                 idx = columns[known]
                 tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))[known]
-                weight = (1.0 + np.log(tf)) * vectoriser.idf_[idx]
+                w = (1.0 + np.log(tf)) * vectoriser.idf_[idx]
                 cols.append(idx + offset)
-                vals.append(weight / np.linalg.norm(weight))
+                vals.append(weight * w / np.linalg.norm(w))
             offset += len(vectoriser.vocabulary_)
         if not cols:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
@@ -77,7 +100,7 @@ class Features:
 
     @property
     def size(self) -> int:
-        return len(self.chars.vocabulary_) + len(self.words.vocabulary_)
+        return sum(len(vectoriser.vocabulary_) for vectoriser, _source, _weight in self._views(""))
 
 
 class Head:
