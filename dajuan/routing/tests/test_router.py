@@ -195,11 +195,30 @@ class OneTextPathTests(LoopTestCase):
         texts += [f"{a}{b}，多次反映无果。" for a in JOBS for b in JOBS if a != b][:20]
         labels = ["p"] * 20 + ["j"] * 20
         router = classifier.fit(texts, labels, labels)
-        probe = ["小区电梯停运，物业不作为", "拖欠工资三个月", "完全无关的话"]
+        probe = ["小区电梯停运，物业不作为", "拖欠工资三个月", "完全无关的话", "物业不作为\n物业不作为\n小区电梯停运"]
         batch = router.category.margins(router.features.transform(probe))
         one = np.vstack([router.category.margins(router.features.one(t)) for t in probe])
         np.testing.assert_allclose(batch, one, atol=1e-4)
         self.assertEqual(router.suggest("拖欠工资三个月")["category"][0].label, "j")
+
+    def test_the_title_is_a_view_of_its_own_at_half_weight(self):
+        """A text's first line (its title, at most 40 characters) gets its own n-gram columns, weighing half
+        of each whole-text view; a text without a title of its own has its opening there."""
+        import numpy as np
+
+        from dajuan.routing import classifier
+        from dajuan.routing.text import case_text, title
+
+        self.assertEqual(title(case_text("电梯停运", "小区电梯停运一个月。")), "电梯停运")
+        self.assertEqual(title("小区电梯停运一个月，" * 10), ("小区电梯停运一个月，" * 4)[:40])
+        features = classifier.Features()
+        X = features.fit_transform(["电梯停运\n电梯停运\n物业不作为", "电梯停运\n电梯停运\n拖欠工资", "物业费乱收"])
+        row = X[0].toarray().ravel()
+        whole = len(features.chars.vocabulary_) + len(features.words.vocabulary_)
+        self.assertAlmostEqual(float(np.linalg.norm(row[:len(features.chars.vocabulary_)])), 1.0, places=5)
+        self.assertAlmostEqual(float(np.linalg.norm(row[whole:])), 0.5, places=5)
+        self.assertIn("电梯", features.titles.vocabulary_)
+        self.assertNotIn("物业", features.titles.vocabulary_)  # content below the first line is not the title
 
     def test_tree_texts_go_to_the_nearest_labelled_category(self):
         """Each name teaches the nearest of its category and ancestors that labels examples; names that would
