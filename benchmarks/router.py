@@ -10,7 +10,12 @@ dispatched to the unit of their label, claimed and replied there, in file order)
 trains from the database, and its stored evaluation on the fixed stratified 20% held-out split
 (random_state=0) is printed: accuracy, macro-F1 and per-class F1, training time, then suggestion
 latency (p50/p95 of `suggest_text` over the messages, including the active-version check and the row
-look-ups). --direct trains the same model on the same texts in memory, without the database.
+look-ups). The district's category tree is 附件1 (the official 3-level taxonomy): the seven labels are
+top-level categories and their 二级/三级 entries sub-categories below them (the other top-level branches
+too, as a district would import its whole tree; they label nothing). --direct trains the same model on
+the same texts in memory, without the database; --cv scores it by 5-fold stratified cross-validation
+inside the training portion of the fixed split only (the held-out rows are never read), the way
+variants of the model are chosen. --no-tree leaves the category tree out (top-level categories only).
 
 Similar cases: an index of N synthetic messages (sentences of the real messages recombined, seed 0) is
 built, then p50/p95 of a top-10 lookup are measured for real messages.
@@ -35,6 +40,7 @@ DATA = Path(os.environ.get("DAJUAN_TIPDM_DIR", Path(__file__).resolve().parents[
 FILES = {"raw": "tipdm2020c_raw_labeled.csv", "full": "tipdm2020c_segmented_full_labeled.csv"}
 BATCH = 500
 HEADERS = ["工单编号", "登记时间", "标题", "诉求内容", "来源", "分类", "承办单位", "答复内容", "答复时间"]
+TAXONOMY = "tipdm2020c_attachment1_taxonomy.csv"
 UNLABELLED = ["tipdm2020c_attachment3_likes_unlabeled.csv", "tipdm2020c_attachment4_replies_unlabeled.csv"]
 
 
@@ -64,6 +70,11 @@ def main() -> None:
     parser.add_argument("--direct", action="store_true",
                         help="skip the database: train the same model on the same texts and split in memory "
                              "(classifier.train_and_evaluate, as train_router does), for a quick figure")
+    parser.add_argument("--cv", action="store_true",
+                        help="in memory: 5-fold stratified cross-validation inside the training portion of the fixed "
+                             "split (never the held-out rows), to choose among variants")
+    parser.add_argument("--no-tree", action="store_true",
+                        help="no sub-categories from 附件1 (top-level categories only)")
     args = parser.parse_args()
 
     import django
@@ -73,17 +84,41 @@ def main() -> None:
 
     print(f"database: {connection.vendor}  data: {DATA}")
     for key in args.files:
-        if args.direct:
-            direct_run(key, args.queries, args.limit)
+        if args.cv:
+            cv_run(key, args.limit, tree=not args.no_tree)
+        elif args.direct:
+            direct_run(key, args.queries, args.limit, tree=not args.no_tree)
         else:
-            router_run(key, args.queries, args.limit, reuse=args.reuse)
+            router_run(key, args.queries, args.limit, reuse=args.reuse, tree=not args.no_tree)
     if args.similar_size:
         similar_run(args.similar_size, args.queries)
 
 
-def load_labelled(rows: list[dict], key: str, progress):
-    """The cast, one category and one handling bureau per label, then every row imported through the
-    intake's spreadsheet import (a CSV built in memory: work-order number, time, title, content,
+def taxonomy() -> list[tuple[str, str, str]]:
+    """附件1's (level 1, level 2, level 3) rows."""
+    return [(r["level1"].strip(), r["level2"].strip(), r["level3"].strip()) for r in read(TAXONOMY)]
+
+
+def tree_nodes(labels: list[str]) -> list[tuple[str, str, str | None]]:
+    """The category tree as (code, name, parent code) rows: a top-level category per label (T01… in label
+    order) and per other 附件1 branch, with 附件1's level-2 and level-3 entries below — the codes
+    load_labelled gives them."""
+    tops = sorted(set(labels)) + sorted({l1 for l1, _l2, _l3 in taxonomy()} - set(labels))
+    nodes = [(f"T{i:02d}", name, None) for i, name in enumerate(tops, start=1)]
+    code_of = {(name,): code for code, name, _up in nodes}
+    for l1, l2, l3 in taxonomy():
+        for path in ((l1, l2), (l1, l2, l3)):
+            if path not in code_of:
+                parent = code_of[path[:-1]]
+                code_of[path] = f"{parent}-{sum(1 for c in code_of if c[:-1] == path[:-1]) + 1:02d}"
+                nodes.append((code_of[path], path[-1], parent))
+    return nodes
+
+
+def load_labelled(rows: list[dict], key: str, progress, tree: bool = True):
+    """The cast, one category and one handling bureau per label (with 附件1's sub-categories below the
+    label's category unless `tree` is off), then every row imported through the intake's spreadsheet
+    import (a CSV built in memory: work-order number, time, title, content,
     category, lead unit, and the bureau's reply, so each case is registered, dispatched, claimed and
     replied by its label's bureau — a confirmed dispatch), in file order."""
     from dajuan.cases.catalog import category_add, deadline_policy_set
@@ -98,12 +133,16 @@ def load_labelled(rows: list[dict], key: str, progress):
 
     build_cast(Cast)
     deadline_policy_set(category=None, priority=Priority.NORMAL, reply_limit=5, limit_unit=LimitUnit.WORKING_DAYS)
-    routes = {}
-    for i, label in enumerate(sorted({r["label"] for r in rows}), start=1):
-        unit = unit_add(code=f"QC-B{i:02d}", name=f"{label}局", kind=UnitKind.DEPARTMENT, parent=Cast.district)
-        membership_add(user=Cast.handler, unit=unit, role=Role.HANDLER, title="科员")
-        category_add(code=f"T{i:02d}", name=label, default_lead_unit=unit)
-        routes[label] = (f"T{i:02d}", unit.code)
+    routes, made = {}, {}
+    labels = sorted({r["label"] for r in rows})
+    for code, name, parent in (tree_nodes(labels) if tree else [(f"T{i:02d}", label, None)
+                                                                  for i, label in enumerate(labels, start=1)]):
+        unit = None
+        if parent is None and name in labels:
+            unit = unit_add(code=f"QC-B{code[1:]}", name=f"{name}局", kind=UnitKind.DEPARTMENT, parent=Cast.district)
+            membership_add(user=Cast.handler, unit=unit, role=Role.HANDLER, title="科员")
+            routes[name] = (code, unit.code)
+        made[code] = category_add(code=code, name=name, parent=made.get(parent), default_lead_unit=unit)
     start = datetime(2025, 1, 2, 9, 0)
     # Files of BATCH rows: the import's duplicate check builds one SQL expression per row, and SQLite
     # refuses expressions deeper than 1000 (reported to intake).
@@ -143,7 +182,7 @@ def loaded_before(key: str, rows: list[dict]) -> object | None:
     return get_user_model().objects.get(username="zhang")
 
 
-def router_run(key: str, queries: int, limit: int = 0, reuse: bool = False) -> None:
+def router_run(key: str, queries: int, limit: int = 0, reuse: bool = False, tree: bool = True) -> None:
     from dajuan.routing.suggestions import suggest_text
     from dajuan.routing.training import confirmed_dispatches, router_train
 
@@ -153,7 +192,7 @@ def router_run(key: str, queries: int, limit: int = 0, reuse: bool = False) -> N
         scratch.fresh_database()
         started = time.perf_counter()
         cast = load_labelled(rows, key, progress=lambda done, total: print(f"\r  loading {done}/{total}", end="",
-                                                                             flush=True))
+                                                                             flush=True), tree=tree)
         seconds = time.perf_counter() - started
         print(f"\n{FILES[key]}: {len(rows)} messages loaded as cases through the import in {seconds:.0f} s "
               f"({len(rows) / seconds:.1f} rows/s)")
@@ -163,7 +202,8 @@ def router_run(key: str, queries: int, limit: int = 0, reuse: bool = False) -> N
     model = router_train(by=dispatcher)
     ev = model.evaluation
     cat = ev["category"]
-    print(f"  router v{model.version}: {model.examples} confirmed dispatches, {ev['features']} features")
+    print(f"  router v{model.version}: {model.examples} confirmed dispatches, {ev.get('tree_texts', 0)} category-tree "
+          f"texts, {ev['features']} features")
     print(f"  held-out {cat['held_out']} (stratified 20%, random_state=0): accuracy {cat['accuracy']:.4f}  "
           f"macro-F1 {cat['macro_f1']:.4f}   (unit head: macro-F1 {ev['unit']['macro_f1']:.4f})")
     from dajuan.cases.models import Category
@@ -199,17 +239,55 @@ def import_texts(rows: list[dict]) -> list[str]:
     return texts
 
 
-def direct_run(key: str, queries: int, limit: int = 0) -> None:
+def direct_texts(key: str, limit: int = 0, tree: bool = True):
+    """(texts, labels, tree texts) as train_router sees them after the import (labels stand for the codes)."""
     from dajuan.routing import classifier
 
     rows = read(FILES[key])[:limit or None]
     texts, labels = import_texts(rows), [r["label"] for r in rows]
+    if not tree:
+        return texts, labels, []
+    nodes = tree_nodes(sorted(set(labels)))
+    names = {code: name for code, name, _up in nodes}
+    return texts, labels, [(text, names[code]) for text, code in classifier.tree_texts(nodes, {
+        code for code, name, up in nodes if up is None and name in set(labels)})]
+
+
+def cv_run(key: str, limit: int = 0, tree: bool = True, folds: int = 5) -> None:
+    import numpy as np
+    from sklearn.model_selection import StratifiedKFold
+
+    from dajuan.routing import classifier
+
+    texts, labels, tree_pairs = direct_texts(key, limit, tree)
+    train, _test = classifier.split(labels)  # the held-out rows are dropped here, unread
+    texts, labels = [texts[i] for i in train], [labels[i] for i in train]
     started, cpu = time.perf_counter(), time.process_time()
-    router = classifier.train_and_evaluate(texts, labels, labels)
+    figures = []
+    for fold, (fit_on, score_on) in enumerate(StratifiedKFold(folds, shuffle=True, random_state=0).split(
+            np.zeros(len(labels)), labels), start=1):
+        pick = lambda values, idx: [values[i] for i in idx]  # noqa: E731
+        router = classifier.fit(pick(texts, fit_on), pick(labels, fit_on), pick(labels, fit_on), tree=tree_pairs)
+        predicted = router.category.predict(router.features.transform(pick(texts, score_on)))
+        figures.append(classifier.scores(pick(labels, score_on), predicted)["macro_f1"])
+        print(f"  fold {fold}: macro-F1 {figures[-1]:.4f}", flush=True)
+    print(f"{FILES[key]} ({folds}-fold CV inside the {len(texts)} training rows, {len(tree_pairs)} category-tree "
+          f"texts): macro-F1 {np.mean(figures):.4f} ± {np.std(figures):.4f}  folds {figures}  "
+          f"({time.perf_counter() - started:.0f} s, {time.process_time() - cpu:.0f} CPU s, "
+          f"load average {os.getloadavg()[0]:.1f})")
+
+
+def direct_run(key: str, queries: int, limit: int = 0, tree: bool = True) -> None:
+    from dajuan.routing import classifier
+
+    texts, labels, tree_pairs = direct_texts(key, limit, tree)
+    started, cpu = time.perf_counter(), time.process_time()
+    router = classifier.train_and_evaluate(texts, labels, labels, tree=tree_pairs)
     total, cpu = time.perf_counter() - started, time.process_time() - cpu
     ev = router.evaluation
     cat = ev["category"]
-    print(f"\n{FILES[key]} (direct, no database): {len(rows)} messages, {ev['features']} features")
+    print(f"\n{FILES[key]} (direct, no database): {len(texts)} messages, {len(tree_pairs)} category-tree texts, "
+          f"{ev['features']} features")
     print(f"  held-out {cat['held_out']} (stratified 20%, random_state=0): accuracy {cat['accuracy']:.4f}  "
           f"macro-F1 {cat['macro_f1']:.4f}")
     for label, f1 in sorted(cat["per_class_f1"].items(), key=lambda kv: -kv[1]):

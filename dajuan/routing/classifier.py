@@ -3,8 +3,10 @@ vectoriser shared by both heads) and a NB-weighted linear SVM per target — the
 
 Designed for any district's taxonomy: dozens of unbalanced categories, a catch-all 其他, hundreds of
 units. A class with a single example is trained on but never held out; a target with one class only
-answers that class. Confidence is a softmax over the SVM's margins (monotone in the margin, in [0, 1]),
-good enough to rank and to gate auto-dispatch at a high threshold.
+answers that class. The district's category tree teaches too: each category's name (its sub-categories'
+names above all — 城乡建设 → 物业管理 → 物业收费) is one more short training text for the nearest category
+the examples are labelled with (`tree_texts`). Confidence is a softmax over the SVM's margins (monotone in
+the margin, in [0, 1]), good enough to rank and to gate auto-dispatch at a high threshold.
 """
 
 import time
@@ -24,6 +26,7 @@ from dajuan.routing import text as textlib
 
 HELD_OUT = 0.2
 RANDOM_STATE = 0
+TITLE_WEIGHT = 0.5  # the title view's weight beside the whole text's two views (chosen by CV, docs/routing.md)
 MARGIN_TEMPERATURE = 0.25  # softmax(margin / T): a margin of 1 against 0 reads as ~98%
 
 
@@ -34,29 +37,51 @@ class Guess:
 
 
 class Features:
-    """Character 1–3-grams plus rjieba words (each sublinear TF-IDF, min_df 2), stacked."""
+    """Character 1–3-grams and rjieba words of the whole text, plus character 1–3-grams of its title (the
+    first line, `text.title`) at half weight: each view sublinear TF-IDF (min_df 2, L2-normalised), stacked.
+    A title says in a few characters what the case is about; its own view lets its n-grams weigh apart
+    from the same n-grams further down the content."""
 
-    def __init__(self, *, max_features: int | None = 300_000):
+    titles: TfidfVectorizer | None = None  # absent from models pickled before the title view
+
+    def __init__(self, *, max_features: int | None = 300_000, title_weight: float = TITLE_WEIGHT):
         self.chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2,
                                      max_features=max_features, dtype=np.float32)
         self.words = TfidfVectorizer(tokenizer=textlib.words, token_pattern=None, lowercase=False,
                                      ngram_range=(1, 1), sublinear_tf=True, min_df=2,
                                      max_features=max_features, dtype=np.float32)
+        self.titles = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2,
+                                      max_features=max_features, dtype=np.float32)
+        self.title_weight = title_weight
+
+    def _views(self, text: str):
+        """(vectoriser, its input, weight) per view of one text."""
+        views = [(self.chars, textlib.chars(text), 1.0), (self.words, text, 1.0)]
+        if self.titles is not None:
+            views.append((self.titles, textlib.chars(textlib.title(text)), self.title_weight))
+        return views
+
+    def _stack(self, texts: list[str], fit: bool):
+        per_text = [self._views(t) for t in texts]
+        blocks = []
+        for i, (vectoriser, _source, weight) in enumerate(per_text[0] if per_text else self._views("")):
+            sources = [views[i][1] for views in per_text]
+            block = vectoriser.fit_transform(sources) if fit else vectoriser.transform(sources)
+            blocks.append(block * np.float32(weight) if weight != 1.0 else block)
+        return hstack(blocks).tocsr()
 
     def fit_transform(self, texts: list[str]):
-        return hstack([self.chars.fit_transform([textlib.chars(t) for t in texts]),
-                       self.words.fit_transform(texts)]).tocsr()
+        return self._stack(texts, fit=True)
 
     def transform(self, texts: list[str]):
-        return hstack([self.chars.transform([textlib.chars(t) for t in texts]),
-                       self.words.transform(texts)]).tocsr()
+        return self._stack(texts, fit=False)
 
     def one(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(columns, values) of one text's row, as `transform` gives it, without sklearn's per-call
         validation: the suggestion path, where one text is scored at a time."""
         cols, vals = [], []
         offset = 0
-        for vectoriser, source in ((self.chars, textlib.chars(text)), (self.words, text)):
+        for vectoriser, source, weight in self._views(text):
             analyse = vectoriser.build_analyzer()
             counts = Counter(analyse(source))  # counted in C; each distinct term looked up once, below
             columns = np.fromiter(map(vectoriser.vocabulary_.get, counts, repeat(-1)), dtype=np.int64,
@@ -65,9 +90,9 @@ class Features:
             if known.any():
                 idx = columns[known]
                 tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))[known]
-                weight = (1.0 + np.log(tf)) * vectoriser.idf_[idx]
+                w = (1.0 + np.log(tf)) * vectoriser.idf_[idx]
                 cols.append(idx + offset)
-                vals.append(weight / np.linalg.norm(weight))
+                vals.append(weight * w / np.linalg.norm(w))
             offset += len(vectoriser.vocabulary_)
         if not cols:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
@@ -75,7 +100,7 @@ class Features:
 
     @property
     def size(self) -> int:
-        return len(self.chars.vocabulary_) + len(self.words.vocabulary_)
+        return sum(len(vectoriser.vocabulary_) for vectoriser, _source, _weight in self._views(""))
 
 
 class Head:
@@ -158,13 +183,34 @@ class Router:
         return {"category": self.category.top(X, k)[0], "unit": self.unit.top(X, k)[0]}
 
 
-def fit(texts: list[str], categories: list[str], units: list[str], *, C: float = 1.0) -> Router:
+def fit(texts: list[str], categories: list[str], units: list[str], *, C: float = 1.0,
+        tree: list[tuple[str, str]] = ()) -> Router:
+    """`tree`: (name, category) pairs from `tree_texts`, extra training texts of the category head (the unit
+    head learns from the examples only, unless it is the category head under the units' names)."""
     features = Features()
-    X = features.fit_transform(texts)
-    category = Head(C=C).fit(X, categories)
+    X = features.fit_transform(list(texts) + [name for name, _label in tree])
+    category = Head(C=C).fit(X, list(categories) + [label for _name, label in tree])
     same = one_to_one(categories, units)  # the same partition: the same fit, under the units' names
-    unit = category.relabelled(same) if same is not None else Head(C=C).fit(X, units)
+    unit = category.relabelled(same) if same is not None else Head(C=C).fit(X[:len(texts)], units)
     return Router(features, category, unit, trained_on=len(texts))
+
+
+def tree_texts(nodes: list[tuple[str, str, str | None]], labels) -> list[tuple[str, str]]:
+    """(name, label) training texts from the category tree, given as (code, name, parent code) rows: each
+    category's name teaches the nearest of itself and its ancestors that is among `labels` (the categories
+    the examples are labelled with). A name that would teach two labels (a catch-all 其他 under every
+    branch) or is a single character teaches nothing; categories outside the labelled branches are skipped."""
+    parent = {code: up for code, _name, up in nodes}
+    labels = set(labels)
+    taught: dict[str, set[str]] = {}
+    for code, name, _up in nodes:
+        node, seen = code, 0
+        while node is not None and node not in labels and seen < 10:
+            node, seen = parent.get(node), seen + 1
+        name = (name or "").strip()
+        if node in labels and len(name) >= 2:
+            taught.setdefault(name, set()).add(node)
+    return sorted((name, next(iter(found))) for name, found in taught.items() if len(found) == 1)
 
 
 def one_to_one(a: list[str], b: list[str]) -> dict[str, str] | None:
@@ -202,15 +248,16 @@ def scores(truth: list[str], predicted: list[str]) -> dict:
 
 
 def train_and_evaluate(texts: list[str], categories: list[str], units: list[str], *, C: float = 1.0,
-                       refit: bool = True) -> Router:
+                       refit: bool = True, tree: list[tuple[str, str]] = ()) -> Router:
     """Evaluate on the fixed held-out split (stratified on category), then refit on every example so the
-    served model has seen all of them. `evaluation` holds both heads' scores and the times."""
+    served model has seen all of them. `evaluation` holds both heads' scores and the times. The `tree`
+    texts (`tree_texts`) train both fits and are never held out."""
     started = time.perf_counter()
     train, test = split(categories)
     evaluation: dict = {"examples": len(texts)}
     if test:
         pick = lambda values, idx: [values[i] for i in idx]  # noqa: E731
-        held = fit(pick(texts, train), pick(categories, train), pick(units, train), C=C)
+        held = fit(pick(texts, train), pick(categories, train), pick(units, train), C=C, tree=tree)
         X = held.features.transform(pick(texts, test))
         evaluation["category"] = scores(pick(categories, test), held.category.predict(X))
         evaluation["unit"] = scores(pick(units, test), held.unit.predict(X))
@@ -218,8 +265,9 @@ def train_and_evaluate(texts: list[str], categories: list[str], units: list[str]
         router = held
     if refit or not test:
         fitted_at = time.perf_counter()
-        router = fit(texts, categories, units, C=C)
+        router = fit(texts, categories, units, C=C, tree=tree)
         evaluation["fit_seconds"] = round(time.perf_counter() - fitted_at, 2)
     evaluation["features"] = router.features.size
+    evaluation["tree_texts"] = len(tree)
     router.evaluation = evaluation
     return router

@@ -31,6 +31,12 @@ def case_text(title: str, content: str) -> str:
     return f"{title}\n{title}\n{content}"
 
 
+def title(text: str, limit: int = 40) -> str:
+    """A case text's title: its first line (case_text puts the title there), at most `limit` characters —
+    for a case without a title of its own, the content's opening, as the import derives a missing title."""
+    return (text or "").strip().split("\n", 1)[0][:limit]
+
+
 def chars(text: str) -> str:
     """Text for character n-grams: normalised, without spaces (segmentation spaces are not characters)."""
     return normalise(text).replace(" ", "")

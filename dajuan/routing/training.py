@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from dajuan.access.actions import Action
 from dajuan.access.policy import require
 from dajuan.cases.choices import AssignmentRole, AssignmentStatus, CaseStatus
-from dajuan.cases.models import Assignment
+from dajuan.cases.models import Assignment, Category
 from dajuan.core.audit import audit_record
 from dajuan.core.errors import Conflict
 from dajuan.routing import classifier
@@ -58,6 +58,13 @@ def confirmed_dispatches() -> Iterator[Example]:
         yield pending
 
 
+def category_tree_texts(labels) -> list[tuple[str, str]]:
+    """The active category tree as training texts for the category codes in `labels` (see
+    classifier.tree_texts): a sub-category's name teaches the category the cases are labelled with."""
+    nodes = list(Category.objects.filter(is_active=True).values_list("code", "name", "parent__code"))
+    return classifier.tree_texts(nodes, labels)
+
+
 def dump(router: classifier.Router) -> bytes:
     return zlib.compress(pickle.dumps(router, protocol=pickle.HIGHEST_PROTOCOL), 3)
 
@@ -79,8 +86,9 @@ def router_train(*, by, activate: bool = True, progress: Callable[[str], None] =
                          "%(have)d. Dispatch and claim more cases first.") % {"n": MIN_EXAMPLES, "have": len(examples)})
     progress(_("Training on %(n)d examples…") % {"n": len(examples)})
     started, cpu = time.perf_counter(), time.process_time()
-    router = classifier.train_and_evaluate([e.text for e in examples], [e.category for e in examples],
-                                           [e.unit for e in examples])
+    categories = [e.category for e in examples]
+    router = classifier.train_and_evaluate([e.text for e in examples], categories, [e.unit for e in examples],
+                                           tree=category_tree_texts(set(categories)))
     router.evaluation["train_seconds"] = round(time.perf_counter() - started, 2)
     # CPU seconds of this process: the figure a loaded, shared machine does not inflate.
     router.evaluation["train_cpu_seconds"] = round(time.process_time() - cpu, 2)

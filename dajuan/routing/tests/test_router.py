@@ -43,6 +43,25 @@ class RouterTests(LoopTestCase):
         self.assertEqual(other.category[0], self.jobs)
         self.assertEqual(other.unit[0], self.labour)
 
+    def test_sub_category_names_teach_the_category_the_cases_are_labelled_with(self):
+        """Names in the category tree below a labelled category are training texts for it: a case in words
+        that no past case used, only a sub-category's name, is routed to that sub-category's ancestor."""
+        from dajuan.cases.catalog import category_add
+
+        category_add(code="JS-WY-GS", name="二次供水管理", parent=self.property_mgmt)
+        category_add(code="JS-WY-SX", name="水箱清洗消毒", parent=self.property_mgmt)
+        category_add(code="LD-PX", name="职业技能培训补贴", parent=self.jobs)
+        category_add(code="JS-WY-QT", name="其他", parent=self.property_mgmt)
+        category_add(code="LD-QT", name="其他", parent=self.jobs)
+        model = router_train(by=self.dispatcher)
+        self.assertEqual(model.examples, 30)  # the tree adds training texts, never examples or held-out rows
+        self.assertEqual(model.evaluation["category"]["held_out"], 6)
+        self.assertEqual(model.evaluation["tree_texts"], 5)  # 物业管理 and 2 below it, 劳动保障 and 1; not 其他
+        self.assertEqual(suggestions.suggest_text("二次供水管理").category[0], self.property_mgmt)
+        self.assertEqual(suggestions.suggest_text("水箱清洗消毒").category[0], self.property_mgmt)
+        self.assertEqual(suggestions.suggest_text("职业技能培训补贴").category[0], self.jobs)
+        self.assertEqual(suggestions.suggest_text("职业技能培训补贴").unit[0], self.labour)
+
     def test_only_claimed_dispatches_teach(self):
         """A returned dispatch is not a confirmed one: its unit is not learnt for that case."""
         case = self.history[0]
@@ -176,11 +195,43 @@ class OneTextPathTests(LoopTestCase):
         texts += [f"{a}{b}，多次反映无果。" for a in JOBS for b in JOBS if a != b][:20]
         labels = ["p"] * 20 + ["j"] * 20
         router = classifier.fit(texts, labels, labels)
-        probe = ["小区电梯停运，物业不作为", "拖欠工资三个月", "完全无关的话"]
+        probe = ["小区电梯停运，物业不作为", "拖欠工资三个月", "完全无关的话", "物业不作为\n物业不作为\n小区电梯停运"]
         batch = router.category.margins(router.features.transform(probe))
         one = np.vstack([router.category.margins(router.features.one(t)) for t in probe])
         np.testing.assert_allclose(batch, one, atol=1e-4)
         self.assertEqual(router.suggest("拖欠工资三个月")["category"][0].label, "j")
+
+    def test_the_title_is_a_view_of_its_own_at_half_weight(self):
+        """A text's first line (its title, at most 40 characters) gets its own n-gram columns, weighing half
+        of each whole-text view; a text without a title of its own has its opening there."""
+        import numpy as np
+
+        from dajuan.routing import classifier
+        from dajuan.routing.text import case_text, title
+
+        self.assertEqual(title(case_text("电梯停运", "小区电梯停运一个月。")), "电梯停运")
+        self.assertEqual(title("小区电梯停运一个月，" * 10), ("小区电梯停运一个月，" * 4)[:40])
+        features = classifier.Features()
+        X = features.fit_transform(["电梯停运\n电梯停运\n物业不作为", "电梯停运\n电梯停运\n拖欠工资", "物业费乱收"])
+        row = X[0].toarray().ravel()
+        whole = len(features.chars.vocabulary_) + len(features.words.vocabulary_)
+        self.assertAlmostEqual(float(np.linalg.norm(row[:len(features.chars.vocabulary_)])), 1.0, places=5)
+        self.assertAlmostEqual(float(np.linalg.norm(row[whole:])), 0.5, places=5)
+        self.assertIn("电梯", features.titles.vocabulary_)
+        self.assertNotIn("物业", features.titles.vocabulary_)  # content below the first line is not the title
+
+    def test_tree_texts_go_to_the_nearest_labelled_category(self):
+        """Each name teaches the nearest of its category and ancestors that labels examples; names that would
+        teach two labels (a 其他 in every branch), single characters and unlabelled branches teach nothing."""
+        from dajuan.routing import classifier
+
+        nodes = [("A", "城乡建设", None), ("A1", "物业管理", "A"), ("A11", "物业收费", "A1"), ("A2", "其他", "A"),
+                 ("A3", "房", "A"), ("B", "劳动保障", None), ("B1", "欠薪", "B"), ("B2", "其他", "B"),
+                 ("C", "纪检监察", None), ("C1", "干部作风", "C")]
+        self.assertEqual(classifier.tree_texts(nodes, {"A", "B"}),
+                         [("劳动保障", "B"), ("城乡建设", "A"), ("欠薪", "B"), ("物业收费", "A"), ("物业管理", "A")])
+        self.assertEqual(classifier.tree_texts(nodes, {"A1", "B"}),  # A's 其他 is outside A1: B's 其他 teaches B
+                         [("其他", "B"), ("劳动保障", "B"), ("欠薪", "B"), ("物业收费", "A1"), ("物业管理", "A1")])
 
     def test_a_unit_labelling_that_splits_like_the_categories_reuses_their_fit(self):
         """Each category with its own unit: the unit head is the category head under the units' names —
