@@ -15,7 +15,8 @@ top-level categories and their 二级/三级 entries sub-categories below them (
 too, as a district would import its whole tree; they label nothing). --direct trains the same model on
 the same texts in memory, without the database; --cv scores it by 5-fold stratified cross-validation
 inside the training portion of the fixed split only (the held-out rows are never read), the way
-variants of the model are chosen. --no-tree leaves the category tree out (top-level categories only).
+variants of the model are chosen. --no-tree leaves the category tree out (top-level categories only);
+--no-neighbours scores the SVM alone, without the examples' nearest-neighbour vote.
 
 Similar cases: an index of N synthetic messages (sentences of the real messages recombined, seed 0) is
 built, then p50/p95 of a top-10 lookup are measured for real messages.
@@ -75,6 +76,8 @@ def main() -> None:
                              "split (never the held-out rows), to choose among variants")
     parser.add_argument("--no-tree", action="store_true",
                         help="no sub-categories from 附件1 (top-level categories only)")
+    parser.add_argument("--no-neighbours", action="store_true",
+                        help="with --cv: the SVM alone, without the nearest-neighbour vote")
     args = parser.parse_args()
 
     import django
@@ -85,7 +88,7 @@ def main() -> None:
     print(f"database: {connection.vendor}  data: {DATA}")
     for key in args.files:
         if args.cv:
-            cv_run(key, args.limit, tree=not args.no_tree)
+            cv_run(key, args.limit, tree=not args.no_tree, neighbours=not args.no_neighbours)
         elif args.direct:
             direct_run(key, args.queries, args.limit, tree=not args.no_tree)
         else:
@@ -203,7 +206,8 @@ def router_run(key: str, queries: int, limit: int = 0, reuse: bool = False, tree
     ev = model.evaluation
     cat = ev["category"]
     print(f"  router v{model.version}: {model.examples} confirmed dispatches, {ev.get('tree_texts', 0)} category-tree "
-          f"texts, {ev['features']} features")
+          f"texts, {ev['features']} features, {ev.get('neighbours', 0)} voting examples; stored model "
+          f"{len(model.blob) / 2**20:.1f} MB (zlib)")
     print(f"  held-out {cat['held_out']} (stratified 20%, random_state=0): accuracy {cat['accuracy']:.4f}  "
           f"macro-F1 {cat['macro_f1']:.4f}   (unit head: macro-F1 {ev['unit']['macro_f1']:.4f})")
     from dajuan.cases.models import Category
@@ -253,7 +257,7 @@ def direct_texts(key: str, limit: int = 0, tree: bool = True):
         code for code, name, up in nodes if up is None and name in set(labels)})]
 
 
-def cv_run(key: str, limit: int = 0, tree: bool = True, folds: int = 5) -> None:
+def cv_run(key: str, limit: int = 0, tree: bool = True, folds: int = 5, neighbours: bool = True) -> None:
     import numpy as np
     from sklearn.model_selection import StratifiedKFold
 
@@ -267,8 +271,10 @@ def cv_run(key: str, limit: int = 0, tree: bool = True, folds: int = 5) -> None:
     for fold, (fit_on, score_on) in enumerate(StratifiedKFold(folds, shuffle=True, random_state=0).split(
             np.zeros(len(labels)), labels), start=1):
         pick = lambda values, idx: [values[i] for i in idx]  # noqa: E731
-        router = classifier.fit(pick(texts, fit_on), pick(labels, fit_on), pick(labels, fit_on), tree=tree_pairs)
-        predicted = router.category.predict(router.features.transform(pick(texts, score_on)))
+        router = classifier.fit(pick(texts, fit_on), pick(labels, fit_on), pick(labels, fit_on), tree=tree_pairs,
+                                neighbours=neighbours)
+        X = router.features.transform(pick(texts, score_on))
+        predicted = router.category.predict(X, router.similarities(X))
         figures.append(classifier.scores(pick(labels, score_on), predicted)["macro_f1"])
         print(f"  fold {fold}: macro-F1 {figures[-1]:.4f}", flush=True)
     print(f"{FILES[key]} ({folds}-fold CV inside the {len(texts)} training rows, {len(tree_pairs)} category-tree "
@@ -286,8 +292,11 @@ def direct_run(key: str, queries: int, limit: int = 0, tree: bool = True) -> Non
     total, cpu = time.perf_counter() - started, time.process_time() - cpu
     ev = router.evaluation
     cat = ev["category"]
+    from dajuan.routing.training import dump
+
     print(f"\n{FILES[key]} (direct, no database): {len(texts)} messages, {len(tree_pairs)} category-tree texts, "
-          f"{ev['features']} features")
+          f"{ev['features']} features, {ev.get('neighbours', 0)} voting examples; "
+          f"model {len(dump(router)) / 2**20:.1f} MB (zlib)")
     print(f"  held-out {cat['held_out']} (stratified 20%, random_state=0): accuracy {cat['accuracy']:.4f}  "
           f"macro-F1 {cat['macro_f1']:.4f}")
     for label, f1 in sorted(cat["per_class_f1"].items(), key=lambda kv: -kv[1]):

@@ -7,6 +7,13 @@ answers that class. The district's category tree teaches too: each category's na
 names above all — 城乡建设 → 物业管理 → 物业收费) is one more short training text for the nearest category
 the examples are labelled with (`tree_texts`). Confidence is a softmax over the SVM's margins (monotone in
 the margin, in [0, 1]), good enough to rank and to gate auto-dispatch at a high threshold.
+
+Beside the SVM, the examples themselves vote (`Neighbours`): the text's cosine similarity over the same
+features to every stored example, the top `KNN_K` examples' similarity-weighted votes per class divided
+by the class's share of the examples (a rare class's neighbour counts for more: macro-F1 over unbalanced
+classes), normalised to a distribution and mixed with the SVM's softmax: (1 − KNN_MIX)·softmax(margins /
+KNN_TEMPERATURE) + KNN_MIX·votes. That mixture is the confidence. k, the weighting, the temperature and
+the mix were chosen by cross-validation inside the training portion (docs/routing.md).
 """
 
 import time
@@ -20,6 +27,7 @@ from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
 from dajuan.routing import text as textlib
@@ -27,7 +35,12 @@ from dajuan.routing import text as textlib
 HELD_OUT = 0.2
 RANDOM_STATE = 0
 TITLE_WEIGHT = 0.5  # the title view's weight beside the whole text's two views (chosen by CV, docs/routing.md)
-MARGIN_TEMPERATURE = 0.25  # softmax(margin / T): a margin of 1 against 0 reads as ~98%
+MARGIN_TEMPERATURE = 0.25  # softmax(margin / T): a margin of 1 against 0 reads as ~98% (without neighbours)
+KNN_K = 20  # neighbours that vote (chosen by CV, docs/routing.md)
+KNN_MIX = 0.3  # the neighbours' share of the blended distribution
+KNN_TEMPERATURE = 0.5  # softmax(margin / T) of the SVM in the blend
+NEIGHBOURS_MAX = 20_000  # examples kept to vote (the most recent): bounds the stored model and the lookup
+NEIGHBOUR_TERMS: int | None = 256  # each stored example keeps its strongest terms only (chosen by CV; None: all)
 
 
 @dataclass
@@ -103,6 +116,56 @@ class Features:
         return sum(len(vectoriser.vocabulary_) for vectoriser, _source, _weight in self._views(""))
 
 
+class Neighbours:
+    """The training examples as voters: their feature rows, each cut to its `NEIGHBOUR_TERMS` strongest
+    terms and L2-normalised, stored as a features × examples float32 CSR matrix (int32 indices), so one
+    text's columns pick exactly the rows its similarity needs. The most recent `NEIGHBOURS_MAX` examples are
+    kept: at most 256 values of 8 bytes per example, ~18 MB (~11 MB compressed) for 9,210 messages, at most
+    ~40 MB for 20,000."""
+
+    def __init__(self, X, *, limit: int = NEIGHBOURS_MAX):
+        X = X[-limit:] if X.shape[0] > limit else X
+        X = normalize(X.astype(np.float32)).tocsr()
+        if NEIGHBOUR_TERMS:
+            X = _strongest(X, NEIGHBOUR_TERMS)
+        columns = normalize(X).T.tocsr()
+        columns.indices = columns.indices.astype(np.int32)
+        columns.indptr = columns.indptr.astype(np.int64 if columns.nnz >= 2**31 else np.int32)
+        self.columns = columns
+        self.kept = X.shape[0]  # the last `kept` examples of the fit
+
+    def similarities(self, X) -> np.ndarray:
+        """Cosine similarity of each text (a matrix, or one text as (columns, values)) to every kept example:
+        texts × examples, float32."""
+        if isinstance(X, tuple):
+            cols, vals = X
+            norm = np.linalg.norm(vals)
+            if not len(cols) or norm == 0:
+                return np.zeros((1, self.kept), dtype=np.float32)
+            v = (vals / norm).astype(np.float32)
+            return (self.columns[cols].T @ v)[None, :]
+        out = np.zeros((X.shape[0], self.kept), dtype=np.float32)
+        for first in range(0, X.shape[0], 1000):  # bounded memory for a big evaluation batch
+            block = normalize(X[first:first + 1000].astype(np.float32))
+            out[first:first + block.shape[0]] = (block @ self.columns).toarray()
+        return out
+
+
+def _strongest(X, terms: int):
+    """Each row's `terms` largest values (rows as CSR), the rest dropped."""
+    keep = np.ones(X.nnz, dtype=bool)
+    for i in range(X.shape[0]):
+        start, end = X.indptr[i], X.indptr[i + 1]
+        if end - start > terms:
+            row = X.data[start:end]
+            keep[start:end] = False
+            keep[start + np.argpartition(-row, terms - 1)[:terms]] = True
+    X = X.copy()
+    X.data[~keep] = 0
+    X.eliminate_zeros()
+    return X
+
+
 class Head:
     """One target (category or unit): NB-weighted linear SVMs, one against the rest per class (NBSVM,
     Wang & Manning 2012): each class's features are scaled by their log-count ratio between that class
@@ -114,6 +177,18 @@ class Head:
         self.classes_: np.ndarray = np.array([])
         self.weights: np.ndarray | None = None  # classes × features, float32
         self.bias: np.ndarray | None = None
+        self.voters: np.ndarray | None = None  # per kept example (Neighbours), the index of its class
+        self.shares: np.ndarray | None = None  # each class's share of the kept examples
+
+    voters = shares = None  # absent from models pickled before the neighbours
+
+    def vote_with(self, labels: list[str]) -> "Head":
+        """Let the examples labelled `labels` (the kept ones of `Neighbours`, in order) vote."""
+        index = {str(label): i for i, label in enumerate(self.classes_)}
+        self.voters = np.array([index[str(label)] for label in labels], dtype=np.int32)
+        counts = np.bincount(self.voters, minlength=len(self.classes_)).astype(np.float32)
+        self.shares = np.maximum(counts, 1) / max(len(self.voters), 1)
+        return self
 
     def fit(self, X, labels: list[str]) -> "Head":
         y = np.asarray(labels)
@@ -142,6 +217,10 @@ class Head:
         head.classes_ = new[order]
         if self.weights is not None:
             head.weights, head.bias = self.weights[order], self.bias[order]
+        if self.voters is not None:
+            position = np.empty(len(order), dtype=np.int32)
+            position[order] = np.arange(len(order), dtype=np.int32)
+            head.voters, head.shares = position[self.voters], self.shares[order]
         return head
 
     def margins(self, X) -> np.ndarray:
@@ -150,19 +229,40 @@ class Head:
             return (self.weights[:, cols] @ vals + self.bias)[None, :]
         return np.asarray(X @ self.weights.T) + self.bias
 
-    def predict(self, X) -> list[str]:
-        if self.weights is None:
-            return [str(self.classes_[0]) if len(self.classes_) else None] * X.shape[0]
-        return [str(label) for label in self.classes_[self.margins(X).argmax(axis=1)]]
+    def votes(self, similarities: np.ndarray) -> np.ndarray:
+        """texts × classes: the top KNN_K examples' similarities summed per class, divided by the class's
+        share of the examples, normalised to sum 1 (all zeros when no example shares a feature)."""
+        n, kept = similarities.shape
+        k = min(KNN_K, kept)
+        nearest = np.argpartition(-similarities, k - 1, axis=1)[:, :k] if k < kept else \
+            np.broadcast_to(np.arange(kept), (n, kept))
+        weight = np.take_along_axis(similarities, nearest, axis=1).clip(min=0)
+        votes = np.zeros((n, len(self.classes_)), dtype=np.float64)
+        np.add.at(votes, (np.repeat(np.arange(n), k), self.voters[nearest].ravel()), weight.ravel())
+        votes /= self.shares
+        return votes / np.maximum(votes.sum(axis=1, keepdims=True), 1e-12)
 
-    def top(self, X, k: int) -> list[list[Guess]]:
-        if self.weights is None:
-            only = [Guess(str(self.classes_[0]), 1.0)] if len(self.classes_) else []
-            return [only for _ in range(1 if isinstance(X, tuple) else X.shape[0])]
-        z = self.margins(X) / MARGIN_TEMPERATURE
+    def probabilities(self, X, similarities: np.ndarray | None = None) -> np.ndarray:
+        """texts × classes: softmax of the margins, blended with the neighbours' votes when they vote."""
+        blend = similarities is not None and self.voters is not None and similarities.shape[1] == len(self.voters)
+        z = self.margins(X) / (KNN_TEMPERATURE if blend else MARGIN_TEMPERATURE)
         z -= z.max(axis=1, keepdims=True)
         probs = np.exp(z)
         probs /= probs.sum(axis=1, keepdims=True)
+        if blend:
+            probs = (1 - KNN_MIX) * probs + KNN_MIX * self.votes(similarities)
+        return probs
+
+    def predict(self, X, similarities: np.ndarray | None = None) -> list[str]:
+        if self.weights is None:
+            return [str(self.classes_[0]) if len(self.classes_) else None] * X.shape[0]
+        return [str(label) for label in self.classes_[self.probabilities(X, similarities).argmax(axis=1)]]
+
+    def top(self, X, k: int, similarities: np.ndarray | None = None) -> list[list[Guess]]:
+        if self.weights is None:
+            only = [Guess(str(self.classes_[0]), 1.0)] if len(self.classes_) else []
+            return [only for _ in range(1 if isinstance(X, tuple) else X.shape[0])]
+        probs = self.probabilities(X, similarities)
         order = np.argsort(-probs, axis=1)[:, :k]
         return [[Guess(str(self.classes_[j]), float(p[j])) for j in row]
                 for row, p in zip(order, probs, strict=True)]
@@ -177,22 +277,36 @@ class Router:
     unit: Head
     trained_on: int = 0
     evaluation: dict = field(default_factory=dict)
+    neighbours: Neighbours | None = None  # None: the SVM alone (and models pickled before the neighbours)
+
+    def similarities(self, X) -> np.ndarray | None:
+        return self.neighbours.similarities(X) if self.neighbours is not None else None
 
     def suggest(self, text: str, k: int = 3) -> dict[str, list[Guess]]:
         X = self.features.one(text)
-        return {"category": self.category.top(X, k)[0], "unit": self.unit.top(X, k)[0]}
+        sims = self.similarities(X)
+        return {"category": self.category.top(X, k, sims)[0], "unit": self.unit.top(X, k, sims)[0]}
 
 
 def fit(texts: list[str], categories: list[str], units: list[str], *, C: float = 1.0,
-        tree: list[tuple[str, str]] = ()) -> Router:
+        tree: list[tuple[str, str]] = (), neighbours: bool = True) -> Router:
     """`tree`: (name, category) pairs from `tree_texts`, extra training texts of the category head (the unit
-    head learns from the examples only, unless it is the category head under the units' names)."""
+    head learns from the examples only, unless it is the category head under the units' names). The
+    examples (not the tree texts) vote as `Neighbours` unless `neighbours` is off."""
     features = Features()
     X = features.fit_transform(list(texts) + [name for name, _label in tree])
     category = Head(C=C).fit(X, list(categories) + [label for _name, label in tree])
+    voters = Neighbours(X[:len(texts)]) if neighbours and len(texts) and category.weights is not None else None
+    if voters is not None:
+        category.vote_with(list(categories)[len(texts) - voters.kept:])
     same = one_to_one(categories, units)  # the same partition: the same fit, under the units' names
-    unit = category.relabelled(same) if same is not None else Head(C=C).fit(X[:len(texts)], units)
-    return Router(features, category, unit, trained_on=len(texts))
+    if same is not None:
+        unit = category.relabelled(same)
+    else:
+        unit = Head(C=C).fit(X[:len(texts)], units)
+        if voters is not None and unit.weights is not None:
+            unit.vote_with(list(units)[len(texts) - voters.kept:])
+    return Router(features, category, unit, trained_on=len(texts), neighbours=voters)
 
 
 def tree_texts(nodes: list[tuple[str, str, str | None]], labels) -> list[tuple[str, str]]:
@@ -259,8 +373,9 @@ def train_and_evaluate(texts: list[str], categories: list[str], units: list[str]
         pick = lambda values, idx: [values[i] for i in idx]  # noqa: E731
         held = fit(pick(texts, train), pick(categories, train), pick(units, train), C=C, tree=tree)
         X = held.features.transform(pick(texts, test))
-        evaluation["category"] = scores(pick(categories, test), held.category.predict(X))
-        evaluation["unit"] = scores(pick(units, test), held.unit.predict(X))
+        sims = held.similarities(X)
+        evaluation["category"] = scores(pick(categories, test), held.category.predict(X, sims))
+        evaluation["unit"] = scores(pick(units, test), held.unit.predict(X, sims))
         evaluation["evaluate_seconds"] = round(time.perf_counter() - started, 2)
         router = held
     if refit or not test:
@@ -268,6 +383,8 @@ def train_and_evaluate(texts: list[str], categories: list[str], units: list[str]
         router = fit(texts, categories, units, C=C, tree=tree)
         evaluation["fit_seconds"] = round(time.perf_counter() - fitted_at, 2)
     evaluation["features"] = router.features.size
+    if router.neighbours is not None:
+        evaluation["neighbours"] = router.neighbours.kept
     evaluation["tree_texts"] = len(tree)
     router.evaluation = evaluation
     return router

@@ -252,3 +252,90 @@ class OneTextPathTests(LoopTestCase):
         np.testing.assert_allclose(router.unit.margins(X), separate.margins(X), atol=1e-3)
         self.assertEqual(router.unit.predict(X), ["Z-housing", "A-labour"])
         self.assertIsNone(classifier.one_to_one(categories, ["u1"] * 10 + ["u2"] * 30))
+
+
+class NeighbourVoteTests(LoopTestCase):
+    """The examples vote beside the SVM: the top-k most similar examples' similarities per class, divided by
+    the class's share of the examples, mixed into the SVM's softmax."""
+
+    def texts(self):
+        from dajuan.routing.tests.history import JOBS, PROPERTY
+
+        texts = [f"{a}{b}，请尽快处理。" for a in PROPERTY for b in PROPERTY if a != b][:20]
+        texts += [f"{a}{b}，多次反映无果。" for a in JOBS for b in JOBS if a != b][:20]
+        return texts, ["p"] * 20 + ["j"] * 20
+
+    def test_votes_are_the_nearest_examples_similarities_over_their_class_share(self):
+        import numpy as np
+
+        from dajuan.routing import classifier
+
+        head = classifier.Head()
+        head.classes_ = np.array(["a", "b"])
+        head.vote_with(["a", "a", "a", "b"])  # a: 3/4 of the examples, b: 1/4
+        sims = np.array([[0.5, 0.4, 0.0, 0.3]], dtype=np.float32)
+        a, b = 0.9 / 0.75, 0.3 / 0.25
+        np.testing.assert_allclose(head.votes(sims), [[a / (a + b), b / (a + b)]], rtol=1e-5)
+        # only the KNN_K nearest vote: with k=1 the 0.5 example alone
+        original = classifier.KNN_K
+        classifier.KNN_K = 1
+        try:
+            np.testing.assert_allclose(head.votes(sims), [[1.0, 0.0]])
+        finally:
+            classifier.KNN_K = original
+        np.testing.assert_allclose(head.votes(np.zeros((1, 4), dtype=np.float32)), [[0.0, 0.0]])
+
+    def test_stored_examples_keep_their_strongest_terms(self):
+        from scipy import sparse
+
+        from dajuan.routing import classifier
+
+        X = sparse.csr_matrix([[0.1, 0.5, 0.3, 0.0], [0.0, 0.2, 0.0, 0.0]])
+        self.assertEqual(classifier._strongest(X, 2).toarray().tolist(), [[0.0, 0.5, 0.3, 0.0], [0.0, 0.2, 0.0, 0.0]])
+
+    def test_the_neighbours_decide_what_the_svm_cannot(self):
+        """An SVM without an opinion (zero weights: equal margins) picks its first class; the examples'
+        vote gives the text the label of the examples it resembles."""
+        import numpy as np
+
+        from dajuan.routing import classifier
+
+        texts, labels = self.texts()
+        router = classifier.fit(texts, labels, labels)
+        head = router.category
+        head.weights, head.bias = np.zeros_like(head.weights), np.zeros_like(head.bias)
+        self.assertEqual(list(head.classes_), ["j", "p"])
+        probe = "小区电梯停运，物业不作为"
+        X = router.features.transform([probe])
+        self.assertEqual(head.predict(X), ["j"])  # no neighbours: a tie, the first class
+        self.assertEqual(head.predict(X, router.similarities(X)), ["p"])
+        self.assertEqual(router.suggest(probe)["category"][0].label, "p")
+        self.assertIsNone(classifier.fit(texts, labels, labels, neighbours=False).neighbours)
+
+    def test_one_text_votes_as_the_batch_does_and_the_model_round_trips(self):
+        """Features.one's similarities equal the batch path's; the pickled model (training.dump/load)
+        suggests the same, its stored examples float32."""
+        import numpy as np
+
+        from dajuan.routing import classifier
+        from dajuan.routing.training import dump, load
+
+        texts, labels = self.texts()
+        units = ["A-housing" if label == "p" else "Z-labour" for label in labels]  # sorted the other way round
+        router = classifier.fit(texts, labels, units)
+        self.assertEqual(router.neighbours.kept, 40)
+        self.assertEqual(router.neighbours.columns.dtype, np.float32)
+        probe = ["小区电梯停运，物业不作为", "拖欠工资三个月", "完全无关的话"]
+        X = router.features.transform(probe)
+        batch = router.similarities(X)
+        one = np.vstack([router.similarities(router.features.one(t)) for t in probe])
+        np.testing.assert_allclose(batch, one, atol=1e-5)
+        self.assertAlmostEqual(float(router.similarities(router.features.one(texts[0]))[0, 0]), 1.0, places=5)
+        # the unit head (the category head under the units' names, in its own order) lets the same examples vote
+        np.testing.assert_allclose(router.unit.probabilities(X, batch),
+                                   router.category.probabilities(X, batch)[:, [1, 0]], rtol=1e-6)
+        self.assertEqual(router.unit.predict(X[:2], batch[:2]), ["A-housing", "Z-labour"])
+        again = load(dump(router))
+        for text in probe:
+            self.assertEqual(again.suggest(text), router.suggest(text))
+        self.assertEqual(again.suggest(probe[1])["unit"][0].label, "Z-labour")
