@@ -69,14 +69,8 @@ def _start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
-def _server_cpu(master: int) -> float:
-    """CPU seconds used so far by gunicorn's master and workers (from /proc): the figure the machine's
-    other load does not change, unlike wall-clock throughput."""
-    pids = [master]
-    try:
-        pids += [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
-    except OSError:
-        return float("nan")
+def _cpu_of(pids: list[int]) -> float:
+    """CPU seconds used so far by these processes (utime + stime from /proc)."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for pid in pids:
@@ -86,6 +80,31 @@ def _server_cpu(master: int) -> float:
             continue
         total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
     return total
+
+
+def _server_cpu(master: int) -> float:
+    """CPU seconds used so far by gunicorn's master and workers: the figure the machine's other load does
+    not change, unlike wall-clock throughput."""
+    try:
+        children = [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    except OSError:
+        return float("nan")
+    return _cpu_of([master, *children])
+
+
+def _database_cpu() -> float | None:
+    """CPU seconds used so far by the PostgreSQL backends serving this database (the server runs on this
+    machine and shares its cores); None on SQLite, which runs inside the workers."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity"
+                       " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        pids = [row[0] for row in cursor.fetchall()]
+    connection.close()
+    return _cpu_of(pids)
 
 
 def _own_cpu() -> float:
@@ -160,10 +179,11 @@ def main() -> None:
         _run(port, token, [f"warm-{i:06d}" for i in range(50)], args.concurrency)
         keys = [f"bench-{i:08d}" for i in range(args.requests)]
         started, cpu_before, load = time.perf_counter(), _server_cpu(server.pid), os.getloadavg()[0]
-        client_before = _own_cpu()
+        client_before, database_before = _own_cpu(), _database_cpu()
         latencies, errors, numbers = _run(port, token, keys, args.concurrency)
         wall = time.perf_counter() - started
         server_cpu, client_cpu = _server_cpu(server.pid) - cpu_before, _own_cpu() - client_before
+        database_cpu = _database_cpu() - database_before if database_before is not None else None
         sample = keys[:: max(1, len(keys) // 200)]
         _l, retry_errors, again = _run(port, token, sample, args.concurrency)
     finally:
@@ -184,7 +204,9 @@ def main() -> None:
         per_case = server_cpu / len(latencies)
         print(f"server CPU {per_case * 1000:.2f} ms per case = {1 / per_case:.0f} cases per server CPU-second "
               f"(load average {load:.1f} when the run started; {os.cpu_count()} cores); "
-              f"client CPU {client_cpu / len(latencies) * 1000:.2f} ms per case")
+              f"client CPU {client_cpu / len(latencies) * 1000:.2f} ms per case"
+              + (f"; PostgreSQL backends' CPU {database_cpu / len(latencies) * 1000:.2f} ms per case"
+                 if database_cpu is not None else ""))
     print(f"errors: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
     same = sum(1 for k in sample if again.get(k) == numbers.get(k))
     print(f"retries: {len(sample)} re-sent keys -> {same} returned the first case, {len(retry_errors)} errors; "
