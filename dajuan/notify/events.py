@@ -53,8 +53,8 @@ def people_for(event, case) -> set[int]:
         if p.get("escalated_to"):
             people.add(p["escalated_to"])
         return people
-    if verb == Verb.REPLY_SUBMITTED:  # 待审核: the lead unit's leaders review it
-        return recipients.unit_people(_units(p.get("unit")), roles=(recipients.Role.UNIT_LEADER,))
+    if verb == Verb.REPLY_SUBMITTED:  # 待审核: the lead unit's leaders review it (or the nearest above)
+        return recipients.reviewers(p.get("unit"))
     if verb == Verb.REPLY_SENT_BACK:  # back to the handler who submitted it
         return {p["submitted_by"]} if p.get("submitted_by") else set()
     if verb == Verb.REPLIED:

@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from dajuan.org.choices import Role
-from dajuan.org.models import Membership
+from dajuan.org.models import Membership, Unit
 
 WORKERS = (Role.HANDLER, Role.UNIT_LEADER)
 
@@ -27,3 +27,16 @@ def unit_people_by_id(unit_ids: Iterable[int], roles: Iterable[str] = WORKERS) -
 
 def role_holders(*roles: str) -> set[int]:
     return set(Membership.objects.filter(role__in=roles, unit__is_active=True).values_list("user_id", flat=True))
+
+
+def reviewers(unit_code: str) -> set[int]:
+    """Who is told that a reply waits for review: the lead unit's leaders or, where it has none, those of
+    the nearest unit above that has any — each of them may approve it (access: REVIEW_REPLY)."""
+    unit = Unit.objects.filter(code=unit_code).only("path").first() if unit_code else None
+    if unit is None:
+        return set()
+    paths = [unit.path[:end] for end in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]  # root … unit
+    rows = list(Membership.objects.filter(unit__path__in=paths, unit__is_active=True, role=Role.UNIT_LEADER)
+                .values_list("user_id", "unit__depth"))
+    nearest = max((depth for _user, depth in rows), default=None)
+    return {user for user, depth in rows if depth == nearest}

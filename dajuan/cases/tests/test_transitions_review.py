@@ -152,6 +152,30 @@ class ReplyReviewTests(LoopTestCase):
         replied = Message.objects.filter(kind=f"case_{Verb.REPLIED}").values_list("recipient", flat=True)
         self.assertEqual(set(replied), {self.requester.pk})
 
+    def test_without_a_leader_of_its_own_the_nearest_leader_above_is_told(self):
+        """A community (东关社区) that reviews its replies but has no leader of its own: the leader of the
+        street above it (花戏楼街道), who may approve its replies, hears of the submission; nobody else does."""
+        from django.contrib.auth import get_user_model
+
+        from dajuan.cases.tests.loop_specs import new_case
+        from dajuan.org.choices import Role
+        from dajuan.org.models import Unit
+        from dajuan.org.services import membership_add
+
+        community = self.units["QC-HXL-DG"]
+        Unit.objects.filter(pk=community.pk).update(reply_review=True)
+        community.refresh_from_db()
+        worker = get_user_model().objects.create_user(username="sqgz", password=None, full_name="社区干事")
+        membership_add(user=worker, unit=community, role=Role.HANDLER, title="干事")
+        case = new_case(self)
+        t.dispatch(case, lead_unit=community, by=self.dispatcher)
+        t.claim(lead(case), by=worker)
+        t.submit_reply(Case.objects.get(pk=case.pk), text="已清理楼道杂物。", by=worker)
+        submitted = Message.objects.filter(kind=f"case_{Verb.REPLY_SUBMITTED}").values_list("recipient", flat=True)
+        self.assertEqual(set(submitted), {self.town_leader.pk})
+        t.approve_reply(Case.objects.get(pk=case.pk), by=self.town_leader)
+        self.assertEqual(Case.objects.get(pk=case.pk).status, CaseStatus.REPLIED)
+
     def test_rollups_follow_the_review_status(self):
         case = self.reviewing()
         self.assertEqual(recount_differences(), [])
