@@ -34,16 +34,14 @@ class Lookup:
     """
 
     def __init__(self, *models: tuple[type[Model], str], tables: str, where: str, order: str = "",
-                 limit: int | None = None, using: str = "default"):
-        self.models, self.tables, self.where, self.order, self.limit = models, tables, where, order, limit
-        self.using = using
-        self._compiled: dict[str, tuple] = {}  # vendor -> (sql, parts, converters)
+                 using: str = "default"):
+        self.models, self.tables, self.where, self.order, self.using = models, tables, where, order, using
+        self._compiled: tuple | None = None  # (sql, parts, converters), made on first use
 
     def _compile(self):
+        if self._compiled is not None:
+            return self._compiled
         connection = connections[self.using]
-        compiled = self._compiled.get(connection.vendor)
-        if compiled is not None:
-            return compiled
         qn = connection.ops.quote_name
         columns, parts, cols = [], [], []
         for model, alias in self.models:
@@ -55,12 +53,9 @@ class Lookup:
         sql = f"SELECT {', '.join(columns)} FROM {tables} WHERE {self.where}"
         if self.order:
             sql += f" ORDER BY {self.order}"
-        if self.limit is not None:
-            sql += f" LIMIT {int(self.limit)}"
         compiler = connection.ops.compiler("SQLCompiler")(Query(self.models[0][0]), connection, self.using)
-        compiled = (sql, parts, list(compiler.get_converters(cols).items()))
-        self._compiled[connection.vendor] = compiled
-        return compiled
+        self._compiled = (sql, parts, list(compiler.get_converters(cols).items()))
+        return self._compiled
 
     def rows(self, params: list) -> list[tuple[Model, ...]]:
         sql, parts, converters = self._compile()
