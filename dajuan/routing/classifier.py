@@ -1,5 +1,6 @@
-"""The router's model, free of Django: character n-gram and word TF-IDF features (one fitted
-vectoriser shared by both heads) and a NB-weighted linear SVM per target — the category and the lead unit.
+"""The router's model, free of Django: character n-gram and word TF-IDF features with the text's latent
+topics (one fitted `Features` shared by both heads) and a NB-weighted linear SVM per target — the category
+and the lead unit.
 
 Designed for any district's taxonomy: dozens of unbalanced categories, a catch-all 其他, hundreds of
 units. A class with a single example is trained on but never held out; a target with one class only
@@ -9,7 +10,7 @@ the examples are labelled with (`tree_texts`). Confidence is a softmax over the 
 the margin, in [0, 1]), good enough to rank and to gate auto-dispatch at a high threshold.
 
 Beside the SVM, the examples themselves vote (`Neighbours`): the text's cosine similarity over the same
-features to every stored example, the top `KNN_K` examples' similarity-weighted votes per class divided
+lexical features to every stored example, the top `KNN_K` examples' similarity-weighted votes per class divided
 by the class's share of the examples (a rare class's neighbour counts for more: macro-F1 over unbalanced
 classes), normalised to a distribution and mixed with the SVM's softmax: (1 − KNN_MIX)·softmax(margins /
 KNN_TEMPERATURE) + KNN_MIX·votes. That mixture is the confidence. k, the weighting, the temperature and
@@ -24,6 +25,7 @@ from itertools import repeat
 import numpy as np
 from scipy import sparse
 from scipy.sparse import hstack
+from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import train_test_split
@@ -35,6 +37,9 @@ from dajuan.routing import text as textlib
 HELD_OUT = 0.2
 RANDOM_STATE = 0
 TITLE_WEIGHT = 0.5  # the title view's weight beside the whole text's two views (chosen by CV, docs/routing.md)
+TOPICS = 200  # latent dimensions of the topic view (chosen by CV, docs/routing.md)
+TOPIC_TERMS = 20_000  # the character n-grams the topics are fitted over: those in the most texts
+TOPIC_WEIGHT = 0.5  # the topic view's weight
 MARGIN_TEMPERATURE = 0.25  # softmax(margin / T): a margin of 1 against 0 reads as ~98% (without neighbours)
 KNN_K = 20  # neighbours that vote (chosen by CV, docs/routing.md)
 KNN_MIX = 0.3  # the neighbours' share of the blended distribution
@@ -51,11 +56,13 @@ class Guess:
 
 class Features:
     """Character 1–3-grams and rjieba words of the whole text, plus character 1–3-grams of its title (the
-    first line, `text.title`) at half weight: each view sublinear TF-IDF (min_df 2, L2-normalised), stacked.
-    A title says in a few characters what the case is about; its own view lets its n-grams weigh apart
-    from the same n-grams further down the content."""
+    first line, `text.title`) at half weight: each view sublinear TF-IDF (min_df 2, L2-normalised), stacked
+    (the lexical columns); then the text's topics (`Topics`) at half weight. A title says in a few
+    characters what the case is about; its own view lets its n-grams weigh apart from the same n-grams
+    further down the content."""
 
     titles: TfidfVectorizer | None = None  # absent from models pickled before the title view
+    topics: "Topics | None" = None  # absent from models pickled before the topic view
 
     def __init__(self, *, max_features: int | None = 300_000, title_weight: float = TITLE_WEIGHT):
         self.chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2,
@@ -81,6 +88,10 @@ class Features:
             sources = [views[i][1] for views in per_text]
             block = vectoriser.fit_transform(sources) if fit else vectoriser.transform(sources)
             blocks.append(block * np.float32(weight) if weight != 1.0 else block)
+        if fit:
+            self.topics = Topics.fitted(blocks[0])
+        if self.topics is not None:
+            blocks.append(self.topics.transform(blocks[0]))
         return hstack(blocks).tocsr()
 
     def fit_transform(self, texts: list[str]):
@@ -93,7 +104,7 @@ class Features:
         """(columns, values) of one text's row, as `transform` gives it, without sklearn's per-call
         validation: the suggestion path, where one text is scored at a time."""
         cols, vals = [], []
-        offset = 0
+        offset, chars = 0, None
         for vectoriser, source, weight in self._views(text):
             analyse = vectoriser.build_analyzer()
             counts = Counter(analyse(source))  # counted in C; each distinct term looked up once, below
@@ -106,14 +117,68 @@ class Features:
                 w = (1.0 + np.log(tf)) * vectoriser.idf_[idx]
                 cols.append(idx + offset)
                 vals.append(weight * w / np.linalg.norm(w))
+                if vectoriser is self.chars:
+                    chars = (cols[-1], vals[-1])  # the first view: its columns are the block's own
             offset += len(vectoriser.vocabulary_)
+        if self.topics is not None and chars is not None:
+            cols.append(offset + np.arange(self.topics.dims))
+            vals.append(self.topics.one(*chars))
         if not cols:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         return np.concatenate(cols), np.concatenate(vals)
 
     @property
-    def size(self) -> int:
+    def lexical(self) -> int:
+        """How many columns the n-gram and word views take (the topics follow them)."""
         return sum(len(vectoriser.vocabulary_) for vectoriser, _source, _weight in self._views(""))
+
+    @property
+    def size(self) -> int:
+        return self.lexical + (self.topics.dims if self.topics is not None else 0)
+
+
+class Topics:
+    """The text's topics, latent semantic analysis over the character view: its row, restricted to the
+    `TOPIC_TERMS` n-grams found in the most training texts, projected onto the `TOPICS` leading singular
+    vectors of the training rows, L2-normalised, at `TOPIC_WEIGHT`. N-grams that keep company — 电梯 and
+    停运 with 物业 — land on the same directions, so two texts that say one thing in different characters
+    share features the n-grams alone do not give them. Stored as a terms × topics float16 matrix (~8 MB)."""
+
+    def __init__(self, terms: np.ndarray, components: np.ndarray, width: int, weight: float = TOPIC_WEIGHT):
+        self.position = np.full(width, -1, dtype=np.int32)  # character column → row of `components`
+        self.position[terms] = np.arange(len(terms), dtype=np.int32)
+        self.terms = terms
+        self.components = components.astype(np.float16)  # terms × topics
+        self.weight = weight
+
+    @classmethod
+    def fitted(cls, chars, *, topics: int = TOPICS, terms: int = TOPIC_TERMS) -> "Topics | None":
+        """Fitted on the training texts' character rows; None when they are too few to have topics."""
+        in_texts = np.bincount(chars.indices, minlength=chars.shape[1])
+        kept = np.sort(np.argsort(-in_texts, kind="stable")[:terms]).astype(np.int32)
+        dims = min(topics, len(kept) - 1, chars.shape[0] - 1)
+        if dims < 2:
+            return None
+        svd = TruncatedSVD(dims, random_state=RANDOM_STATE).fit(chars[:, kept])
+        return cls(kept, svd.components_.T, chars.shape[1])
+
+    @property
+    def dims(self) -> int:
+        return self.components.shape[1]
+
+    def transform(self, chars):
+        """texts × topics (CSR, as the other views are) from the texts' character rows."""
+        Z = np.asarray(chars[:, self.terms] @ self.components.astype(np.float32))
+        return sparse.csr_matrix(self.weight * normalize(Z))
+
+    def one(self, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """One text's topics from its character row as (columns, values)."""
+        rows = self.position[columns]
+        known = rows >= 0
+        z = values[known].astype(np.float32) @ self.components[rows[known]].astype(np.float32)
+        norm = np.linalg.norm(z)
+        return self.weight * z / norm if norm else z
+
 
 
 class Neighbours:
@@ -280,7 +345,15 @@ class Router:
     neighbours: Neighbours | None = None  # None: the SVM alone (and models pickled before the neighbours)
 
     def similarities(self, X) -> np.ndarray | None:
-        return self.neighbours.similarities(X) if self.neighbours is not None else None
+        """The examples' similarities to the texts, over the lexical columns (the topics' broad likeness
+        made the vote worse, docs/routing.md)."""
+        if self.neighbours is None:
+            return None
+        width = self.features.lexical
+        if isinstance(X, tuple):
+            cols, vals = X
+            return self.neighbours.similarities((cols[cols < width], vals[cols < width]))
+        return self.neighbours.similarities(X[:, :width] if X.shape[1] > width else X)
 
     def suggest(self, text: str, k: int = 3) -> dict[str, list[Guess]]:
         X = self.features.one(text)
@@ -296,7 +369,8 @@ def fit(texts: list[str], categories: list[str], units: list[str], *, C: float =
     features = Features()
     X = features.fit_transform(list(texts) + [name for name, _label in tree])
     category = Head(C=C).fit(X, list(categories) + [label for _name, label in tree])
-    voters = Neighbours(X[:len(texts)]) if neighbours and len(texts) and category.weights is not None else None
+    voting = neighbours and len(texts) and category.weights is not None
+    voters = Neighbours(X[:len(texts), :features.lexical]) if voting else None
     if voters is not None:
         category.vote_with(list(categories)[len(texts) - voters.kept:])
     same = one_to_one(categories, units)  # the same partition: the same fit, under the units' names

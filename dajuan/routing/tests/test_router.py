@@ -216,9 +216,39 @@ class OneTextPathTests(LoopTestCase):
         row = X[0].toarray().ravel()
         whole = len(features.chars.vocabulary_) + len(features.words.vocabulary_)
         self.assertAlmostEqual(float(np.linalg.norm(row[:len(features.chars.vocabulary_)])), 1.0, places=5)
-        self.assertAlmostEqual(float(np.linalg.norm(row[whole:])), 0.5, places=5)
+        self.assertAlmostEqual(float(np.linalg.norm(row[whole:features.lexical])), 0.5, places=5)
         self.assertIn("电梯", features.titles.vocabulary_)
         self.assertNotIn("物业", features.titles.vocabulary_)  # content below the first line is not the title
+
+    def test_topics_bring_together_words_that_keep_company(self):
+        """Two texts without a character in common are strangers to the n-grams, but when the training texts
+        use their words together the topics put them side by side — and not beside an unrelated text. The
+        topics follow the lexical columns at half weight; too few texts have none; a model pickled before the
+        topics answers from the lexical columns alone."""
+        import numpy as np
+
+        from dajuan.routing import classifier
+
+        lift = ["电梯故障升降机停运", "升降机困人电梯维修", "电梯年检升降机安全", "升降机异响电梯停用"]
+        wage = ["拖欠工资讨薪无果", "讨薪被拒拖欠工资", "工资拖欠农民讨薪", "讨薪工资欠三个月"]
+        features = classifier.Features()
+        X = features.fit_transform([f"{t}，{n}号楼" for n in range(5) for t in lift + wage])
+        self.assertGreaterEqual(features.topics.dims, 2)
+        self.assertEqual(features.topics.components.dtype, np.float16)
+        self.assertEqual(X.shape[1], features.lexical + features.topics.dims)
+        rows = features.transform(["电梯", "升降机", "讨薪"]).toarray()
+        lexical, topics = rows[:, :features.lexical], rows[:, features.lexical:]
+        self.assertEqual(float(lexical[0] @ lexical[1]), 0.0)
+        np.testing.assert_allclose(np.linalg.norm(topics, axis=1), 0.5, atol=1e-5)
+        self.assertGreater(float(topics[0] @ topics[1]) / 0.25, 0.8)
+        self.assertLess(float(topics[0] @ topics[2]) / 0.25, 0.2)
+
+        few = classifier.Features()
+        few.fit_transform(["电梯停运", "电梯停运了"])
+        self.assertIsNone(few.topics)
+        del features.topics  # as unpickled from a model stored before the topics: the class default, None
+        self.assertEqual(features.transform(["电梯"]).shape[1], features.lexical)
+        self.assertLess(int(features.one("电梯")[0].max()), features.lexical)
 
     def test_tree_texts_go_to_the_nearest_labelled_category(self):
         """Each name teaches the nearest of its category and ancestors that labels examples; names that would
