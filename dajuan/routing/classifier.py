@@ -147,7 +147,6 @@ class Topics:
     def __init__(self, terms: np.ndarray, components: np.ndarray, width: int, weight: float = TOPIC_WEIGHT):
         self.position = np.full(width, -1, dtype=np.int32)  # character column → row of `components`
         self.position[terms] = np.arange(len(terms), dtype=np.int32)
-        self.terms = terms
         self.components = components.astype(np.float16)  # terms × topics
         self.weight = weight
 
@@ -168,7 +167,8 @@ class Topics:
 
     def transform(self, chars):
         """texts × topics (CSR, as the other views are) from the texts' character rows."""
-        Z = np.asarray(chars[:, self.terms] @ self.components.astype(np.float32))
+        terms = np.flatnonzero(self.position >= 0)  # sorted, as `components` rows are
+        Z = np.asarray(chars[:, terms] @ self.components.astype(np.float32))
         return sparse.csr_matrix(self.weight * normalize(Z))
 
     def one(self, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -178,7 +178,6 @@ class Topics:
         z = values[known].astype(np.float32) @ self.components[rows[known]].astype(np.float32)
         norm = np.linalg.norm(z)
         return self.weight * z / norm if norm else z
-
 
 
 class Neighbours:
